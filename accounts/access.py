@@ -1,0 +1,183 @@
+"""Who may see and change what. Every view, selector, export, download, API endpoint and email goes through here.
+
+The rules (see ../shared/DESIGN.md):
+- Administrators see and change everything.
+- Officers, plan managers and board members see the areas their organisation serves: as the council, or as a
+  current partner of the area (health commissioners, the parent carer forum, providers).
+- Board members also see the areas whose boards they sit on, and advisers the areas in their caseload
+  (`Membership.areas`), without their organisation being a partner.
+- Plan managers manage the plans of the areas they see as plan managers.
+- Officers change actions that their organisation leads or supports, in an area they see.
+- Board members sign off completed actions in their board's areas, but never one they lead themselves.
+Anything outside a user's areas answers 404, so its existence is not disclosed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from inspections.models import Finding, Inspection, LocalArea
+
+from .models import Membership
+
+if TYPE_CHECKING:
+    from actions.models import Action, ActionPlan
+
+Role = Membership.Role
+
+
+def is_administrator(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return Role.ADMINISTRATOR in _roles(user)
+
+
+def _roles(user) -> set[str]:
+    cache = user.__dict__.setdefault("_access_cache", {})
+    if "roles" not in cache:
+        cache["roles"] = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return cache["roles"]
+
+
+def _area_condition(user, roles: tuple[str, ...] | None = None) -> Q:
+    """Areas reached by the user's memberships (optionally only those with one of `roles`)."""
+    today = timezone.localdate()
+    by_council = Q(council__memberships__user=user)
+    by_partner = Q(partnerships__organisation__memberships__user=user) & (
+        Q(partnerships__end_date__isnull=True) | Q(partnerships__end_date__gte=today)
+    )
+    by_assignment = Q(assigned_memberships__user=user)
+    if roles is not None:
+        by_council &= Q(council__memberships__role__in=roles)
+        by_partner &= Q(partnerships__organisation__memberships__role__in=roles)
+        by_assignment &= Q(assigned_memberships__role__in=roles)
+    return by_council | by_partner | by_assignment
+
+
+def _area_ids(user, key: str, roles: tuple[str, ...] | None) -> frozenset[int]:
+    if not (user and user.is_authenticated and user.is_active):
+        return frozenset()
+    cache = user.__dict__.setdefault("_access_cache", {})
+    if key not in cache:
+        if is_administrator(user):
+            ids = LocalArea.objects.values_list("pk", flat=True)
+        else:
+            ids = LocalArea.objects.filter(_area_condition(user, roles)).values_list("pk", flat=True).distinct()
+        cache[key] = frozenset(ids)
+    return cache[key]
+
+
+def visible_area_ids(user) -> frozenset[int]:
+    return _area_ids(user, "visible", None)
+
+
+def managed_area_ids(user) -> frozenset[int]:
+    """Areas whose plans the user manages (plan managers; administrators everywhere)."""
+    return _area_ids(user, "managed", (Role.PLAN_MANAGER,))
+
+
+def board_area_ids(user) -> frozenset[int]:
+    """Areas whose improvement board the user sits on."""
+    if is_administrator(user) and Role.BOARD_MEMBER not in _roles(user):
+        return frozenset()
+    return _area_ids(user, "board", (Role.BOARD_MEMBER,))
+
+
+def clear_cache(user) -> None:
+    """Forget cached answers, after the user's memberships change."""
+    user.__dict__.pop("_access_cache", None)
+
+
+# --- Querysets scoped to the user: selectors start from these. ---
+
+
+def visible_areas(user) -> QuerySet[LocalArea]:
+    return LocalArea.objects.filter(pk__in=visible_area_ids(user))
+
+
+def visible_inspections(user) -> QuerySet[Inspection]:
+    return Inspection.objects.filter(area_id__in=visible_area_ids(user))
+
+
+def visible_findings(user) -> QuerySet[Finding]:
+    return Finding.objects.filter(inspection__area_id__in=visible_area_ids(user))
+
+
+def visible_plans(user) -> QuerySet[ActionPlan]:
+    from actions.models import ActionPlan
+
+    return ActionPlan.objects.filter(area_id__in=visible_area_ids(user))
+
+
+def visible_actions(user) -> QuerySet[Action]:
+    from actions.models import Action
+
+    return Action.objects.filter(plan__area_id__in=visible_area_ids(user))
+
+
+def visible_measures(user):
+    from actions.models import Measure
+
+    return Measure.objects.filter(area_id__in=visible_area_ids(user))
+
+
+def get_visible_or_404(queryset: QuerySet, **lookup):
+    """Like get_object_or_404 on an already scoped queryset: outside the user's areas is simply not found."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
+
+
+# --- Yes/no questions about one object. ---
+
+
+def can_view_area(user, area: LocalArea) -> bool:
+    return area.pk in visible_area_ids(user)
+
+
+def can_manage_area(user, area: LocalArea) -> bool:
+    return area.pk in managed_area_ids(user)
+
+
+def user_organisation_ids(user) -> frozenset[int]:
+    if not (user and user.is_authenticated):
+        return frozenset()
+    cache = user.__dict__.setdefault("_access_cache", {})
+    if "orgs" not in cache:
+        cache["orgs"] = frozenset(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    return cache["orgs"]
+
+
+def action_organisation_ids(action: Action) -> set[int]:
+    return {action.lead_organisation_id, *(org.pk for org in action.supporting_organisations.all())}
+
+
+def can_update_action(user, action: Action) -> bool:
+    """Post progress updates and evidence: the lead and supporting organisations' people, and plan managers."""
+    area_id = action.plan.area_id
+    if area_id not in visible_area_ids(user):
+        return False
+    if area_id in managed_area_ids(user):
+        return True
+    if action.lead_officer_id == user.pk:
+        return True
+    return bool(user_organisation_ids(user) & action_organisation_ids(action))
+
+
+def can_manage_action(user, action: Action) -> bool:
+    """Change every field, revise the due date, cancel: the area's plan managers."""
+    return can_manage_area(user, action.plan.area)
+
+
+def can_sign_off_action(user, action: Action) -> bool:
+    """Sign off or send back: a board member of the area who does not lead this action."""
+    if action.lead_officer_id is not None and action.lead_officer_id == user.pk:
+        return False
+    return action.plan.area_id in board_area_ids(user)

@@ -1,0 +1,249 @@
+"""Everything that changes plans and actions.
+
+Each change is a model save inside a transaction (never `queryset.update()`), so django-simple-history records who
+changed what, and the optimistic-locking check and the write cannot be separated by another request.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import access
+from send_tracker.working_days import add_working_days
+
+from .models import Action, ActionPlan, DueDateRevision, PlanDeadlineRule, PlanKind, ProgressUpdate, StatusChange
+
+# Working days from the report's publication to the plan's submission. The 70 for a written statement of action
+# is set nationally; the others are this service's defaults, which administrators can change (PlanDeadlineRule).
+DEFAULT_SUBMISSION_WORKING_DAYS = {
+    PlanKind.WRITTEN_STATEMENT: 70,
+    PlanKind.ACCELERATED_PROGRESS: 30,
+    PlanKind.PRIORITY_ACTION: 26,
+    PlanKind.IMPROVEMENT: 30,
+}
+
+
+class StaleVersion(Exception):
+    """Someone else saved the action since this form was read."""
+
+    def __init__(self, current: Action):
+        super().__init__(f"Action {current.reference} has changed since it was read (now version {current.version}).")
+        self.current = current
+
+
+def plan_submission_working_days(kind: str) -> int:
+    rule = PlanDeadlineRule.objects.filter(kind=kind).values_list("working_days", flat=True).first()
+    return rule if rule is not None else DEFAULT_SUBMISSION_WORKING_DAYS[kind]
+
+
+def plan_submission_due(plan: ActionPlan) -> date | None:
+    published = plan.inspection.published_on
+    if published is None:
+        return None
+    return add_working_days(published, plan_submission_working_days(plan.kind))
+
+
+def plan_save(*, plan: ActionPlan) -> ActionPlan:
+    """Create or save a plan, working out its submission deadline from the inspection report."""
+    plan.submission_due = plan_submission_due(plan)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def action_create(*, plan: ActionPlan, user, findings=(), supporting_organisations=(), **fields) -> Action:
+    if not access.can_manage_area(user, plan.area):
+        raise PermissionDenied("Only the area's plan managers can add actions.")
+    action = Action(plan=plan, **fields)
+    action.original_due_date = action.due_date
+    _check_findings_belong_to_area(plan, findings)
+    with transaction.atomic():
+        action.full_clean()
+        action.save()
+        action.findings.set(findings)
+        action.supporting_organisations.set(supporting_organisations)
+    return action
+
+
+def _check_findings_belong_to_area(plan: ActionPlan, findings) -> None:
+    if any(finding.inspection.area_id != plan.area_id for finding in findings):
+        raise ValidationError({"findings": "An action can only answer findings about its own area."})
+
+
+# Fields a lead officer may change on their own action; plan managers may change every editable field.
+LEAD_OFFICER_FIELDS = frozenset({"description", "supporting_organisations"})
+MANAGED_FIELDS = frozenset(
+    {
+        "reference",
+        "title",
+        "description",
+        "findings",
+        "lead_organisation",
+        "lead_officer",
+        "supporting_organisations",
+        "start_date",
+        "success_measure",
+        "rag",
+    }
+)
+
+
+def action_update(*, action_id: int, user, expected_version: int, changes: dict) -> Action:
+    """Apply `changes` to an action if nobody has saved it since `expected_version`.
+
+    1. Lock the row (select_for_update) so two saves cannot interleave.
+    2. Compare versions: an older version raises StaleVersion carrying the current action, and nothing is written.
+    3. Check the user may change each field, apply, validate, bump the version and save (recorded in history).
+    The due date is not changed here: it needs a reason (action_revise_due_date).
+    """
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("plan").get(pk=action_id)
+        if action.version != expected_version:
+            raise StaleVersion(action)
+        allowed = _editable_fields(user, action)
+        refused = set(changes) - allowed
+        if refused:
+            raise PermissionDenied(f"You cannot change: {', '.join(sorted(refused))}.")
+        many = {name: changes[name] for name in ("findings", "supporting_organisations") if name in changes}
+        for name, value in changes.items():
+            if name not in many:
+                setattr(action, name, value)
+        if "findings" in many:
+            _check_findings_belong_to_area(action.plan, many["findings"])
+        action.version += 1
+        action.full_clean()
+        action.save()
+        for name, value in many.items():
+            getattr(action, name).set(value)
+    return action
+
+
+def _editable_fields(user, action: Action) -> frozenset[str]:
+    if access.can_manage_action(user, action):
+        return MANAGED_FIELDS
+    if action.lead_officer_id == user.pk and access.can_update_action(user, action):
+        return LEAD_OFFICER_FIELDS
+    return frozenset()
+
+
+def action_revise_due_date(*, action_id: int, user, expected_version: int, new_due_date: date, reason: str) -> Action:
+    """Move an action's due date, keeping the original date and recording the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter the reason the due date is changing."})
+    with transaction.atomic():
+        action = Action.objects.select_for_update().select_related("plan").get(pk=action_id)
+        if action.version != expected_version:
+            raise StaleVersion(action)
+        if not access.can_manage_action(user, action):
+            raise PermissionDenied("Only the area's plan managers can revise due dates.")
+        if new_due_date == action.due_date:
+            raise ValidationError({"due_date": "The new due date is the same as the current one."})
+        DueDateRevision.objects.create(
+            action=action, previous_due_date=action.due_date, new_due_date=new_due_date, reason=reason, revised_by=user
+        )
+        action.due_date = new_due_date
+        action.version += 1
+        action._change_reason = f"Due date revised: {reason}"
+        action.full_clean()
+        action.save()
+    return action
+
+
+def progress_update_create(*, action: Action, author, text: str, rag: str, percent_complete: int) -> ProgressUpdate:
+    """Post a progress update; the action's RAG, percentage and last-update time follow it."""
+    if not access.can_update_action(author, action):
+        raise PermissionDenied("You cannot post updates on this action.")
+    if not action.is_open:
+        raise ValidationError("Updates can only be posted on an action that is still open.")
+    if rag == Action.Rag.BLUE:
+        raise ValidationError({"rag": "Blue is set by sign-off, not by an update."})
+    with transaction.atomic():
+        locked = Action.objects.select_for_update().get(pk=action.pk)
+        update = ProgressUpdate(action=locked, author=author, text=text.strip(), rag=rag, percent_complete=percent_complete)
+        update.full_clean()
+        update.save()
+        locked.rag = rag
+        locked.percent_complete = percent_complete
+        locked.last_update_at = update.created_at
+        if locked.status == Action.Status.NOT_STARTED:
+            locked.status = Action.Status.IN_PROGRESS
+        locked.version += 1
+        locked.save()
+    return update
+
+
+def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fields) -> Action:
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action_id)
+        previous = action.status
+        StatusChange.objects.create(action=action, from_status=previous, to_status=to_status, changed_by=user, reason=reason)
+        action.status = to_status
+        for name, value in fields.items():
+            setattr(action, name, value)
+        action.version += 1
+        action._change_reason = reason or f"Status changed to {Action.Status(to_status).label}"
+        action.full_clean()
+        action.save()
+    return action
+
+
+def action_complete(*, action: Action, user, statement: str) -> Action:
+    """The lead officer (or a plan manager) marks the action complete; it then awaits the board's sign-off."""
+    if not (action.lead_officer_id == user.pk or access.can_manage_action(user, action)):
+        raise PermissionDenied("Only the lead officer or a plan manager can mark this action complete.")
+    if not action.is_open:
+        raise ValidationError("Only an open action can be marked complete.")
+    if not statement.strip():
+        raise ValidationError({"statement": "Enter a completion statement saying what was done."})
+    return _transition(
+        action_id=action.pk,
+        user=user,
+        to_status=Action.Status.COMPLETED,
+        reason=statement.strip(),
+        completed_at=timezone.now(),
+        percent_complete=100,
+    )
+
+
+def action_sign_off(*, action: Action, user, note: str = "") -> Action:
+    if not access.can_sign_off_action(user, action):
+        raise PermissionDenied("Only a board member who does not lead this action can sign it off.")
+    if action.status != Action.Status.COMPLETED:
+        raise ValidationError("Only an action awaiting sign-off can be signed off.")
+    return _transition(
+        action_id=action.pk,
+        user=user,
+        to_status=Action.Status.SIGNED_OFF,
+        reason=note.strip(),
+        rag=Action.Rag.BLUE,
+        signed_off_at=timezone.now(),
+        signed_off_by=user,
+    )
+
+
+def action_send_back(*, action: Action, user, reason: str) -> Action:
+    if not access.can_sign_off_action(user, action):
+        raise PermissionDenied("Only a board member who does not lead this action can send it back.")
+    if action.status != Action.Status.COMPLETED:
+        raise ValidationError("Only an action awaiting sign-off can be sent back.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason the action is being sent back."})
+    return _transition(
+        action_id=action.pk, user=user, to_status=Action.Status.REOPENED, reason=reason.strip(), completed_at=None
+    )
+
+
+def action_cancel(*, action: Action, user, reason: str) -> Action:
+    if not access.can_manage_action(user, action):
+        raise PermissionDenied("Only the area's plan managers can cancel an action.")
+    if action.status in (Action.Status.SIGNED_OFF, Action.Status.CANCELLED):
+        raise ValidationError("A signed-off or cancelled action cannot be cancelled.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason the action is being cancelled."})
+    rag = Action.Rag.GREEN if action.rag == Action.Rag.BLUE else action.rag
+    return _transition(action_id=action.pk, user=user, to_status=Action.Status.CANCELLED, reason=reason.strip(), rag=rag)

@@ -1,0 +1,1 @@
+# Dashboards read other apps' models through their selectors; they own no tables yet.

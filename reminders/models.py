@@ -1,0 +1,1 @@
+# The reminder policy and the delivery ledger live here.
