@@ -72,10 +72,11 @@ def _sniff(upload: UploadedFile, head: bytes, name: str) -> tuple[str, str] | No
         return "jpg", "image/jpeg"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_office(upload, name)
-    if _looks_like_text(head):
-        if name.lower().endswith(".csv"):
-            return "csv", "text/csv"
-        return "txt", "text/plain"
+    # Text has no signature, so here the name decides between CSV and plain text; text named as another type
+    # (an HTML page called report.pdf) is refused rather than guessed at.
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in ("csv", "txt", "") and _looks_like_text(head):
+        return ("csv", "text/csv") if suffix == "csv" else ("txt", "text/plain")
     return None
 
 
