@@ -164,7 +164,6 @@ def action_editable_fields(user, action: Action) -> frozenset[str]:
     return frozenset()
 
 
-
 def action_revise_due_date(*, action_id: int, user, expected_version: int, new_due_date: date, reason: str) -> Action:
     """Move an action's due date, keeping the original date and recording the reason."""
     reason = reason.strip()
@@ -179,7 +178,11 @@ def action_revise_due_date(*, action_id: int, user, expected_version: int, new_d
         if new_due_date == action.due_date:
             raise ValidationError({"due_date": "The new due date is the same as the current one."})
         DueDateRevision.objects.create(
-            action=action, previous_due_date=action.due_date, new_due_date=new_due_date, reason=reason, revised_by=user
+            action=action,
+            previous_due_date=action.due_date,
+            new_due_date=new_due_date,
+            reason=reason,
+            revised_by=user,
         )
         action.due_date = new_due_date
         action.version += 1
@@ -260,7 +263,9 @@ def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fie
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action_id)
         previous = action.status
-        StatusChange.objects.create(action=action, from_status=previous, to_status=to_status, changed_by=user, reason=reason)
+        StatusChange.objects.create(
+            action=action, from_status=previous, to_status=to_status, changed_by=user, reason=reason
+        )
         action.status = to_status
         for name, value in fields.items():
             setattr(action, name, value)
@@ -322,7 +327,11 @@ def action_send_back(*, action: Action, user, reason: str) -> Action:
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason the action is being sent back."})
     return _transition(
-        action_id=action.pk, user=user, to_status=Action.Status.REOPENED, reason=reason.strip(), completed_at=None
+        action_id=action.pk,
+        user=user,
+        to_status=Action.Status.REOPENED,
+        reason=reason.strip(),
+        completed_at=None,
     )
 
 
@@ -334,4 +343,6 @@ def action_cancel(*, action: Action, user, reason: str) -> Action:
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason the action is being cancelled."})
     rag = Action.Rag.GREEN if action.rag == Action.Rag.BLUE else action.rag
-    return _transition(action_id=action.pk, user=user, to_status=Action.Status.CANCELLED, reason=reason.strip(), rag=rag)
+    return _transition(
+        action_id=action.pk, user=user, to_status=Action.Status.CANCELLED, reason=reason.strip(), rag=rag
+    )
