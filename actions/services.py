@@ -6,9 +6,8 @@ changed what, and the optimistic-locking check and the write cannot be separated
 
 from __future__ import annotations
 
-from datetime import date
-
 from collections.abc import Sequence
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
