@@ -28,7 +28,10 @@ class ActionTable(tables.Table):
         fields = ("reference", "title", "area", "lead", "due_date", "status", "rag")
         orderable = True
         empty_text = "No actions match these filters."
-        attrs = {"class": "govuk-table"}
+
+    # Read by templates/tables/govuk_table.html.
+    caption = "Actions"
+    caption_hidden = True
 
 
 EXPORT_HEADERS = (

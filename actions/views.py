@@ -108,6 +108,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "table": table,
             "query": _query_without(request, "page", "export"),
             "today": timezone.localdate(),
+            "page_has_errors": bool(action_filter.is_bound and action_filter.errors),
         },
     )
 
