@@ -1,13 +1,14 @@
 """Build the demonstration data set described in `content.py`.
 
-Every row is looked up by its natural key first, so a second run creates nothing. State changes to plans and actions
-go through `actions.services` (plan_save, action_create, progress_update_create, action_complete, ...) so that the
-audit history, status changes and denormalised fields (RAG, percentage, last update) are exactly what the app itself
-would have written.
+Every row is looked up by its natural key first, so a second run creates nothing. State changes to plans and
+actions go through `actions.services` (plan_save, action_create, progress_update_create, action_complete, ...)
+so that the audit history, status changes and denormalised fields (RAG, percentage, last update) are exactly
+what the app itself would have written.
 
-Histories are backdated: each step runs with Django's clock set to the moment the step is meant to have happened, so
-created_at, changed_at and the simple-history records tell a believable story. Dates of current actions are counted
-from the day the demo is first loaded (the day the officer.suffolk account was created), so a later run moves nothing.
+Histories are backdated: each step runs with Django's clock set to the moment the step is meant to have
+happened, so created_at, changed_at and the simple-history records tell a believable story. Dates of current
+actions are counted from the day the demo is first loaded (the day the officer.suffolk account was created),
+so a later run moves nothing.
 """
 
 from __future__ import annotations
@@ -64,15 +65,15 @@ def seed_demo() -> World:
     return world
 
 
-# --- The clock -------------------------------------------------------------------------------------------------------
+# --- The clock ----------------------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
 def clock(moment: datetime) -> Iterator[None]:
     """Run the block as if it were `moment`: auto_now_add fields, history dates and the services all read it.
 
-    Django and django-simple-history both call `django.utils.timezone.now()` through the module, so setting the
-    module attribute is enough; the real clock is restored on the way out.
+    Django and django-simple-history both call `django.utils.timezone.now()` through the module, so setting
+    the module attribute is enough; the real clock is restored on the way out.
     """
     real_now = timezone.now
     timezone.now = lambda: moment
@@ -86,7 +87,7 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-# --- Organisations, areas and people ---------------------------------------------------------------------------------
+# --- Organisations, areas and people ------------------------------------------------------------------------
 
 
 def build_organisations() -> dict[str, Organisation]:
@@ -120,7 +121,7 @@ def build_areas(orgs: dict[str, Organisation]) -> dict[str, LocalArea]:
 
 
 def build_people(orgs: dict[str, Organisation], areas: dict[str, LocalArea]) -> tuple[dict[str, User], date]:
-    """Users and memberships; also works out the day the demo was first loaded (the anchor for relative dates)."""
+    """Users and memberships; also the day the demo was first loaded (the anchor for relative dates)."""
     users = {}
     # One hash for every demo login: hashing is deliberately slow, and they share the password anyway.
     password = make_password(settings.DEMO_PASSWORD)
@@ -155,7 +156,7 @@ def build_people(orgs: dict[str, Organisation], areas: dict[str, LocalArea]) -> 
     return users, anchor
 
 
-# --- Inspections, findings and board meetings ------------------------------------------------------------------------
+# --- Inspections, findings and board meetings ---------------------------------------------------------------
 
 
 def build_inspections(world: World) -> None:
@@ -223,7 +224,7 @@ def build_board_meetings(world: World) -> None:
         world.board_dates[key] = sorted(day for day, _ in meetings)
 
 
-# --- Plans and actions -----------------------------------------------------------------------------------------------
+# --- Plans and actions --------------------------------------------------------------------------------------
 
 
 def build_plan(world: World, spec: PlanSpec) -> ActionPlan:
@@ -241,7 +242,7 @@ def build_plan(world: World, spec: PlanSpec) -> ActionPlan:
 
 
 def _create_plan(spec: PlanSpec, area: LocalArea, inspection: Inspection) -> ActionPlan:
-    """Create the plan as a draft, then walk it through submission, acceptance and (if so) being superseded."""
+    """Create the plan as a draft, then walk it through submission, acceptance and perhaps supersession."""
     plan = ActionPlan(area=area, kind=spec.kind, title=spec.title, inspection=inspection)
     with clock(at(inspection.published_on + timedelta(days=7), 9)):
         services.plan_save(plan=plan)
@@ -265,7 +266,7 @@ def _create_plan(spec: PlanSpec, area: LocalArea, inspection: Inspection) -> Act
 
 
 class ActionStory:
-    """One action's life so far: created, perhaps re-dated, updated, completed, signed off, sent back, cancelled."""
+    """One action's life so far: created, re-dated, updated, completed, signed off, sent back, cancelled."""
 
     def __init__(
         self, world: World, plan_spec: PlanSpec, plan: ActionPlan, spec: ActionSpec, created: datetime
@@ -280,8 +281,8 @@ class ActionStory:
         self.signer = world.users[plan_spec.signer]
         self.due = self._day(spec.due)
         self.original_due = self._day(spec.revised_from) if spec.revised_from is not None else self.due
-        # Nothing can be dated after the moment the demo is built (nor on the anchor day itself, so that "updated
-        # since" comparisons against today stay simple).
+        # Nothing can be dated after the moment the demo is built (nor on the anchor day itself, so that
+        # "updated since" comparisons against today stay simple).
         self.latest = min(timezone.now() - timedelta(hours=1), at(world.anchor - timedelta(days=1), 17))
         self.start = min(
             plan_spec.start, self.original_due - timedelta(days=30), self.due - timedelta(days=30)
@@ -373,7 +374,7 @@ class ActionStory:
         ]
 
     def _next_board(self, after: datetime) -> datetime:
-        """Sign-off and sending back happen at the next board meeting where there is one, else two weeks later."""
+        """Sign-off and sending back happen at the next board meeting, if any, else two weeks later."""
         day = timezone.localdate(after)
         later = [meeting for meeting in self.world.board_dates.get(self.plan_spec.area, []) if meeting > day]
         return self._clamp(
@@ -419,7 +420,7 @@ class ActionStory:
         services.action_cancel(action=self._fresh(), user=self.manager, reason=self.spec.note)
 
 
-# --- Measures --------------------------------------------------------------------------------------------------------
+# --- Measures -----------------------------------------------------------------------------------------------
 
 
 def _months_before(anchor: date, count: int) -> list[date]:
@@ -496,7 +497,7 @@ def build_measure(world: World, spec: MeasureSpec) -> Measure:
     return measure
 
 
-# --- Summary ---------------------------------------------------------------------------------------------------------
+# --- Summary ------------------------------------------------------------------------------------------------
 
 
 def counts() -> dict[str, int]:

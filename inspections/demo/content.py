@@ -1,18 +1,20 @@
 """The demonstration data set, as plain Python structures; `build.py` turns it into rows.
 
 What is real and what is invented (see ../shared/DOMAIN.md, sections 1, 2, 3 and 6):
-- Real: Suffolk's organisations and their dates (three CCGs to 30 June 2022, two ICBs from 1 July 2022), the LA
-  code E10000029, the December 2016 inspection with its four areas of significant weakness and the letter published
-  in mid-February 2017, the January 2019 revisit and its verdicts (one sufficient, three not), the accelerated
-  progress plan, the 13-17 November 2023 inspection with widespread or systemic failings published on 30 January
-  2024 (two areas for priority action, paraphrased; three areas for improvement), the priority action plan
-  submitted on 7 March 2024, the board meetings of 1 March, 3 May, 7 June and 5 July 2024, the phase-transfer
-  figures for 2022 and 2023, and the England 20-week timeliness figures for 2023 and 2024.
-- Approximate: the exact on-site days of the 2016 inspection and the 2019 revisit, and the publication days of both
-  reports (the months are real).
-- Invented: every person, every action and its history, the wording of the three 2023 areas for improvement, the
-  submission and acceptance dates of the written statement and the accelerated progress plan, board meetings after
-  July 2024, every KPI value marked "Demonstration figures", and the whole of Westmere (flagged `is_invented`).
+- Real: Suffolk's organisations and their dates (three CCGs to 30 June 2022, two ICBs from 1 July 2022), the
+  LA code E10000029, the December 2016 inspection with its four areas of significant weakness and the letter
+  published in mid-February 2017, the January 2019 revisit and its verdicts (one sufficient, three not), the
+  accelerated progress plan, the 13-17 November 2023 inspection with widespread or systemic failings published
+  on 30 January 2024 (two areas for priority action, paraphrased; three areas for improvement), the priority
+  action plan due on 7 March 2024 (recorded as submitted that day) and approved by Ofsted and CQC, the
+  board meetings of 1 March, 3 May, 7 June and 5 July 2024, the phase-transfer figures for 2022 and 2023, and
+  the England 20-week timeliness figures for 2023 and 2024.
+- Approximate: the exact on-site days of the 2016 inspection and the 2019 revisit, and the publication days of
+  both reports (the months are real).
+- Invented: every person, every action and its history, the wording of the three 2023 areas for improvement,
+  the submission and acceptance dates of the written statement and the accelerated progress plan, board
+  meetings after July 2024, every KPI value marked "Demonstration figures", and the whole of Westmere (flagged
+  `is_invented`).
 - The date of Suffolk's improvement notice is not known, so it is not recorded anywhere.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# --- Organisations -------------------------------------------------------------------------------------------------
+# --- Organisations ------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ ORGANISATIONS = [
 ]
 
 
-# --- Areas and their partnerships ------------------------------------------------------------------------------------
+# --- Areas and their partnerships ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ AREAS = [
 ]
 
 
-# --- People ---------------------------------------------------------------------------------------------------------
+# --- People -------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -252,7 +254,7 @@ OTHER_PEOPLE = [
 PEOPLE = DEMO_USERS + OTHER_PEOPLE
 
 
-# --- Inspections and findings ----------------------------------------------------------------------------------------
+# --- Inspections and findings -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -286,8 +288,10 @@ STRENGTH = "strength"
 
 SUFFOLK_WEAKNESSES = (
     "Governance and leadership of the strategic planning and delivery of the 2014 reforms",
-    "Timeliness, integration and quality of statutory assessments and plans, and of the support that follows them",
-    "Parents' understanding of the support on offer, and the quality of the Local Offer, including access to CAMHS",
+    "Timeliness, integration and quality of statutory assessments and plans, and of the support that "
+    "follows them",
+    "Parents' understanding of the support on offer, and the quality of the Local Offer, including access "
+    "to CAMHS",
     "Joint working to monitor, quality-assure and maximise the impact of improvement work on outcomes",
 )
 APPROXIMATE = "The on-site days and the publication day are approximate; the month is as reported."
@@ -343,15 +347,16 @@ INSPECTIONS = [
             FindingSpec(
                 "PA1",
                 PRIORITY,
-                "The partnership should work more collaboratively and effectively on strategic planning, with "
-                "measurable impact on children's experiences and outcomes",
+                "The partnership should work more collaboratively and effectively on strategic planning, "
+                "with measurable impact on children's experiences and outcomes",
                 "Paraphrased from the report published on 30 January 2024.",
             ),
             FindingSpec(
                 "PA2",
                 PRIORITY,
                 "Leaders should act urgently together to improve the timeliness and quality of EHC needs "
-                "assessments, EHC plans and annual reviews, so that plans capture children's views and aspirations",
+                "assessments, EHC plans and annual reviews, so that plans capture children's views and "
+                "aspirations",
                 "Paraphrased from the report published on 30 January 2024.",
             ),
             FindingSpec(
@@ -363,7 +368,8 @@ INSPECTIONS = [
             FindingSpec(
                 "AFI2",
                 IMPROVEMENT,
-                "Waiting times for neurodevelopmental assessment, therapies and CAMHS, and support while waiting",
+                "Waiting times for neurodevelopmental assessment, therapies and CAMHS, and support while "
+                "waiting",
                 INVENTED_AFI,
             ),
             FindingSpec(
@@ -422,7 +428,7 @@ INSPECTIONS = [
 ]
 
 
-# --- Plans and actions -----------------------------------------------------------------------------------------------
+# --- Plans and actions --------------------------------------------------------------------------------------
 
 SIGNED_OFF = "signed_off"
 COMPLETED = "completed"
@@ -534,8 +540,8 @@ WSOA_ACTIONS = (
         "Every statement transferred to an EHC plan.",
         rags="AR",
         revised_from=date(2018, 3, 30),
-        revision_reason="The backlog was not cleared by the March 2018 deadline; extra casework officers were "
-        "recruited and a new date agreed with the DfE adviser.",
+        revision_reason="The backlog was not cleared by the March 2018 deadline; extra casework officers "
+        "were recruited and a new date agreed with the DfE adviser.",
     ),
     A(
         "2.2",
@@ -613,8 +619,8 @@ WSOA_ACTIONS = (
         X,
         date(2018, 6, 29),
         "Single point of access open to families and schools.",
-        note="Replaced by the emotional wellbeing hub commissioned through the CAMHS transformation plan, which "
-        "tracks it.",
+        note="Replaced by the emotional wellbeing hub commissioned through the CAMHS transformation plan, "
+        "which tracks it.",
     ),
     A(
         "3.5",
@@ -1169,8 +1175,8 @@ PAP_ACTIONS = (
         "No assessment open for more than 20 weeks without an agreed exception.",
         rags="ARR",
         revised_from=-150,
-        revision_reason="Requests for assessment rose sharply in the autumn term; the recovery trajectory was "
-        "reset with the DfE adviser.",
+        revision_reason="Requests for assessment rose sharply in the autumn term; the recovery trajectory "
+        "was reset with the DfE adviser.",
     ),
     A(
         "2.3",
@@ -1767,7 +1773,7 @@ PLANS = [
 ]
 
 
-# --- Board meetings --------------------------------------------------------------------------------------------------
+# --- Board meetings -----------------------------------------------------------------------------------------
 
 # Suffolk's SEND Improvement Board: the published 2024 dates; later meetings are invented, every two months.
 SUFFOLK_BOARD_DATES = [date(2024, 3, 1), date(2024, 5, 3), date(2024, 6, 7), date(2024, 7, 5)]
@@ -1777,7 +1783,7 @@ WESTMERE_BOARD_TITLE = "SEND Partnership Board (invented)"
 WESTMERE_BOARD_FIRST = date(2024, 9, 18)
 
 
-# --- Progress update wording -----------------------------------------------------------------------------------------
+# --- Progress update wording --------------------------------------------------------------------------------
 
 UPDATE_TEXT = {
     "G": (
@@ -1806,7 +1812,7 @@ COMPLETION_STATEMENT = (
 SIGN_OFF_NOTE = "Evidence reviewed at the board; signed off."
 
 
-# --- Measures (KPIs) -------------------------------------------------------------------------------------------------
+# --- Measures (KPIs) ----------------------------------------------------------------------------------------
 
 DEMO_SOURCE = "Demonstration figures (invented)"
 

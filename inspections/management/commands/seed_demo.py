@@ -9,7 +9,7 @@ from inspections.demo import build
 
 
 class Command(BaseCommand):
-    help = "Create the demonstration areas, inspections, plans, actions, KPIs and demo users (safe to run again)."
+    help = "Create the demo areas, inspections, plans, actions, KPIs and demo users (safe to run again)."
 
     def handle(self, *args, **options) -> None:
         before = build.counts()
