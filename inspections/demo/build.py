@@ -365,21 +365,34 @@ class ActionStory:
         return events
 
     def _updates(self, rags: str, finish: datetime) -> list[tuple[datetime, Callable[[], None]]]:
-        first = self._clamp(self.start + timedelta(days=14), 14)
-        span = max(finish - first, timedelta(hours=1))
         count = len(rags)
+        if not count:
+            return []
+        first_day = self.start + timedelta(days=14)
+        last_day = timezone.localdate(finish)
+        if self.spec.status in (content.IN_PROGRESS, content.REOPENED):
+            # Open actions were updated recently, about monthly; how recently varies, so that some are stale.
+            last_day = min(last_day, self.world.anchor - timedelta(days=2 + 7 * (self._seed % 5)))
+            days = [last_day - timedelta(days=35 * (count - 1 - index)) for index in range(count)]
+        else:
+            step = max((last_day - first_day).days, 1) / count
+            days = [first_day + timedelta(days=round(step * index)) for index in range(count)]
         return [
-            (first + span * index / count, lambda rag=rag, index=index: self._update(rag, index, count))
-            for index, rag in enumerate(rags)
+            (self._clamp(day, 10 + index % 6), lambda rag=rag, index=index: self._update(rag, index, count))
+            for index, (day, rag) in enumerate(zip(days, rags, strict=True))
         ]
+
+    @property
+    def _seed(self) -> int:
+        """A small number fixed for each action, to vary the wording and figures repeatably."""
+        return sum(map(ord, self.plan_spec.key + self.spec.reference))
 
     def _next_board(self, after: datetime) -> datetime:
         """Sign-off and sending back happen at the next board meeting, if any, else two weeks later."""
         day = timezone.localdate(after)
         later = [meeting for meeting in self.world.board_dates.get(self.plan_spec.area, []) if meeting > day]
-        return self._clamp(
-            later[0] if later and later[0] < self.world.anchor else day + timedelta(days=14), 12
-        )
+        soon = [meeting for meeting in later if meeting < min(self.world.anchor, day + timedelta(days=70))]
+        return self._clamp(soon[0] if soon else day + timedelta(days=14), 12)
 
     # The steps, each through the service the app uses.
 
@@ -395,9 +408,9 @@ class ActionStory:
 
     def _update(self, rag: str, index: int, count: int) -> None:
         texts = content.UPDATE_TEXT[rag]
-        seed = sum(map(ord, self.plan_spec.key + self.spec.reference))
+        seed = self._seed
         closing = self.spec.status in (content.SIGNED_OFF, content.COMPLETED, content.REOPENED)
-        ceiling = 90 if closing else 75
+        ceiling = 90 if closing else 30 + 10 * (seed % 6)
         percent = min(ceiling, 10 + (ceiling - 10) * (index + 1) // max(count, 1)) // 5 * 5
         services.progress_update_create(
             action=self._fresh(),
