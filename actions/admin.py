@@ -42,7 +42,16 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "title", "plan", "lead_organisation", "lead_officer", "due_date", "status", "rag"]
+    list_display = [
+        "reference",
+        "title",
+        "plan",
+        "lead_organisation",
+        "lead_officer",
+        "due_date",
+        "status",
+        "rag",
+    ]
     list_filter = ["status", "rag", "plan__area"]
     list_select_related = ["plan", "plan__area", "lead_organisation", "lead_officer"]
     search_fields = ["reference", "title"]

@@ -64,7 +64,8 @@ class ActionPlan(models.Model):
         ordering = ["area", "-inspection__onsite_start", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(accepted_on__isnull=True) | Q(submitted_on__isnull=False, accepted_on__gte=F("submitted_on")),
+                condition=Q(accepted_on__isnull=True)
+                | Q(submitted_on__isnull=False, accepted_on__gte=F("submitted_on")),
                 name="plan_accepted_after_submitted",
             ),
         ]
@@ -121,7 +122,11 @@ class Action(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="signed_off_actions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signed_off_actions",
     )
     # Optimistic locking: a form carries the version it was read at; a save from an older version is refused.
     version = models.PositiveIntegerField(default=1)
@@ -133,7 +138,8 @@ class Action(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "reference"], name="action_reference_unique_in_plan"),
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")), name="action_due_after_start"
+                condition=Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                name="action_due_after_start",
             ),
             models.CheckConstraint(condition=Q(percent_complete__lte=100), name="action_percent_at_most_100"),
             # Blue means signed off, and only signed-off actions are blue.
@@ -194,6 +200,9 @@ class DueDateRevision(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action.reference}: {self.previous_due_date} to {self.new_due_date}"
+
 
 class StatusChange(models.Model):
     """One step of the workflow (completion, sign-off, sending back, cancelling): who, when and why."""
@@ -208,6 +217,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["action", "changed_at"]
         indexes = [models.Index(fields=["to_status", "changed_at"], name="status_change_to_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference}: {self.from_status} to {self.to_status}"
 
 
 class ProgressUpdate(models.Model):
@@ -230,13 +242,13 @@ class ProgressUpdate(models.Model):
             models.Index(fields=["action", "-created_at"], name="update_action_newest_idx"),
         ]
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not kwargs.pop("allow_change", False):
-            raise ValidationError("Progress updates cannot be changed once posted.")
-        super().save(*args, **kwargs)
-
     def __str__(self) -> str:
         return f"Update on {self.action.reference} by {self.author} at {self.created_at:%d %b %Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError("Progress updates cannot be changed once posted.")
+        super().save(*args, **kwargs)
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
@@ -292,9 +304,7 @@ class MeasureValue(models.Model):
     period_label = models.CharField(max_length=40, blank=True, help_text='As published, for example "2024-25".')
     # Blank when the publisher suppressed the figure: missing is not zero.
     value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    comparator = models.DecimalField(
-        "England comparator", max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    comparator = models.DecimalField("England comparator", max_digits=12, decimal_places=2, null=True, blank=True)
     source = models.CharField(max_length=300, blank=True)
 
     class Meta:

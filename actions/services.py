@@ -15,7 +15,15 @@ from django.utils import timezone
 from accounts import access
 from send_tracker.working_days import add_working_days
 
-from .models import Action, ActionPlan, DueDateRevision, PlanDeadlineRule, PlanKind, ProgressUpdate, StatusChange
+from .models import (
+    Action,
+    ActionPlan,
+    DueDateRevision,
+    PlanDeadlineRule,
+    PlanKind,
+    ProgressUpdate,
+    StatusChange,
+)
 
 # Working days from the report's publication to the plan's submission. The 70 for a written statement of action
 # is set nationally; the others are this service's defaults, which administrators can change (PlanDeadlineRule).
@@ -144,7 +152,11 @@ def action_revise_due_date(*, action_id: int, user, expected_version: int, new_d
         if new_due_date == action.due_date:
             raise ValidationError({"due_date": "The new due date is the same as the current one."})
         DueDateRevision.objects.create(
-            action=action, previous_due_date=action.due_date, new_due_date=new_due_date, reason=reason, revised_by=user
+            action=action,
+            previous_due_date=action.due_date,
+            new_due_date=new_due_date,
+            reason=reason,
+            revised_by=user,
         )
         action.due_date = new_due_date
         action.version += 1
@@ -164,7 +176,9 @@ def progress_update_create(*, action: Action, author, text: str, rag: str, perce
         raise ValidationError({"rag": "Blue is set by sign-off, not by an update."})
     with transaction.atomic():
         locked = Action.objects.select_for_update().get(pk=action.pk)
-        update = ProgressUpdate(action=locked, author=author, text=text.strip(), rag=rag, percent_complete=percent_complete)
+        update = ProgressUpdate(
+            action=locked, author=author, text=text.strip(), rag=rag, percent_complete=percent_complete
+        )
         update.full_clean()
         update.save()
         locked.rag = rag
@@ -190,7 +204,9 @@ def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fie
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action_id)
         previous = action.status
-        StatusChange.objects.create(action=action, from_status=previous, to_status=to_status, changed_by=user, reason=reason)
+        StatusChange.objects.create(
+            action=action, from_status=previous, to_status=to_status, changed_by=user, reason=reason
+        )
         action.status = to_status
         for name, value in fields.items():
             setattr(action, name, value)
@@ -243,7 +259,11 @@ def action_send_back(*, action: Action, user, reason: str) -> Action:
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason the action is being sent back."})
     return _transition(
-        action_id=action.pk, user=user, to_status=Action.Status.REOPENED, reason=reason.strip(), completed_at=None
+        action_id=action.pk,
+        user=user,
+        to_status=Action.Status.REOPENED,
+        reason=reason.strip(),
+        completed_at=None,
     )
 
 
@@ -255,4 +275,6 @@ def action_cancel(*, action: Action, user, reason: str) -> Action:
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason the action is being cancelled."})
     rag = Action.Rag.GREEN if action.rag == Action.Rag.BLUE else action.rag
-    return _transition(action_id=action.pk, user=user, to_status=Action.Status.CANCELLED, reason=reason.strip(), rag=rag)
+    return _transition(
+        action_id=action.pk, user=user, to_status=Action.Status.CANCELLED, reason=reason.strip(), rag=rag
+    )

@@ -55,7 +55,8 @@ class LocalArea(models.Model):
     )
     partners = models.ManyToManyField(Organisation, through="AreaPartner", related_name="partner_areas")
     is_invented = models.BooleanField(
-        default=False, help_text="Demonstration data that does not describe a real area; flagged wherever it is shown."
+        default=False,
+        help_text="Demonstration data that does not describe a real area; flagged wherever it is shown.",
     )
 
     class Meta:
@@ -129,7 +130,10 @@ class Inspection(models.Model):
     onsite_end = models.DateField("on-site end")
     published_on = models.DateField("report published", null=True, blank=True)
     outcome = models.CharField(
-        max_length=16, choices=Outcome.choices, blank=True, help_text="Revisits judge findings, not an outcome."
+        max_length=16,
+        choices=Outcome.choices,
+        blank=True,
+        help_text="Revisits judge findings, not an outcome.",
     )
     report_url = models.URLField("report link", blank=True)
     follows = models.ForeignKey(
@@ -198,7 +202,8 @@ class Finding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["inspection", "reference"], name="finding_reference_unique"),
             models.CheckConstraint(
-                condition=Q(judges__isnull=True, judgement="") | Q(judges__isnull=False, judgement__in=["sufficient", "not_sufficient"]),
+                condition=Q(judges__isnull=True, judgement="")
+                | Q(judges__isnull=False, judgement__in=["sufficient", "not_sufficient"]),
                 name="finding_judgement_with_earlier_finding",
             ),
         ]

@@ -63,12 +63,19 @@ def area_detail(user, slug: str) -> LocalArea:
     findings = Finding.objects.select_related("judges").prefetch_related(
         Prefetch("judgements", queryset=Finding.objects.select_related("inspection"))
     )
-    queryset = access.visible_areas(user).select_related("council").prefetch_related(
-        Prefetch(
-            "inspections",
-            queryset=Inspection.objects.order_by("onsite_start").prefetch_related(Prefetch("findings", findings)),
-        ),
-        Prefetch("plans", queryset=ActionPlan.objects.select_related("inspection").order_by("-inspection__onsite_start")),
-        "partnerships__organisation",
+    queryset = (
+        access.visible_areas(user)
+        .select_related("council")
+        .prefetch_related(
+            Prefetch(
+                "inspections",
+                queryset=Inspection.objects.order_by("onsite_start").prefetch_related(Prefetch("findings", findings)),
+            ),
+            Prefetch(
+                "plans",
+                queryset=ActionPlan.objects.select_related("inspection").order_by("-inspection__onsite_start"),
+            ),
+            "partnerships__organisation",
+        )
     )
     return access.get_visible_or_404(queryset, slug=slug)

@@ -126,10 +126,13 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ by default so `make run` needs no server; PostgreSQL in CI and production.
+_database_url = env_url(
+    "DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}", ("postgres", "postgresql", "pgsql", "sqlite")
+)
 try:
-    DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+    DATABASES = {"default": env.db_url_config(_database_url)}
 except (ImproperlyConfigured, KeyError, ValueError) as exc:
-    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django understands: {exc}") from None
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL SEND Tracker understands: {exc}") from None
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

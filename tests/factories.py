@@ -29,7 +29,9 @@ class LocalAreaFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Area {n}")
     slug = factory.Sequence(lambda n: f"area-{n}")
     la_code = factory.Sequence(lambda n: f"E{10000000 + n:08d}")
-    council = factory.SubFactory(OrganisationFactory, name=factory.LazyAttribute(lambda o: f"{o.factory_parent.name} Council"))
+    council = factory.SubFactory(
+        OrganisationFactory, name=factory.LazyAttribute(lambda o: f"{o.factory_parent.name} Council")
+    )
 
 
 class AreaPartnerFactory(factory.django.DjangoModelFactory):

@@ -33,7 +33,9 @@ def test_health_partner_loses_access_when_the_partnership_ends(world):
 
 
 def test_only_plan_managers_and_admins_manage_the_area(world):
-    managers = {u.username for u in vars(world).values() if hasattr(u, "username") and access.can_manage_area(u, world.area)}
+    managers = {
+        u.username for u in vars(world).values() if hasattr(u, "username") and access.can_manage_area(u, world.area)
+    }
     assert managers == {"manager", "admin"}
 
 
