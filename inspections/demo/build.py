@@ -193,22 +193,23 @@ def build_inspections(world: World) -> None:
 
 
 def _every_two_months(first: date, last: date, weekday: int, nth: int) -> list[date]:
-    """The nth `weekday` of every second month from `first`'s month until `last`."""
+    """The nth `weekday` of every second month from `first`'s month, up to and including the first after `last`."""
     dates = []
     year, month = first.year, first.month
     while True:
         day = date(year, month, 1)
         day += timedelta(days=(weekday - day.weekday()) % 7 + 7 * (nth - 1))
+        dates.append(day)
         if day > last:
             return dates
-        dates.append(day)
         month += 2
         if month > 12:
             year, month = year + 1, month - 12
 
 
 def build_board_meetings(world: World) -> None:
-    horizon = world.anchor + timedelta(days=31)
+    # Up to the next meeting after the day the demo is loaded, so that there is always a "next board".
+    horizon = world.anchor
     suffolk = [(day, content.SUFFOLK_BOARD_TITLE) for day in content.SUFFOLK_BOARD_DATES]
     suffolk += [
         (day, content.SUFFOLK_BOARD_TITLE + content.INVENTED_BOARD_SUFFIX)
@@ -268,9 +269,7 @@ def _create_plan(spec: PlanSpec, area: LocalArea, inspection: Inspection) -> Act
 class ActionStory:
     """One action's life so far: created, re-dated, updated, completed, signed off, sent back, cancelled."""
 
-    def __init__(
-        self, world: World, plan_spec: PlanSpec, plan: ActionPlan, spec: ActionSpec, created: datetime
-    ):
+    def __init__(self, world: World, plan_spec: PlanSpec, plan: ActionPlan, spec: ActionSpec, created: datetime):
         self.world = world
         self.plan_spec = plan_spec
         self.plan = plan
@@ -284,9 +283,7 @@ class ActionStory:
         # Nothing can be dated after the moment the demo is built (nor on the anchor day itself, so that
         # "updated since" comparisons against today stay simple).
         self.latest = min(timezone.now() - timedelta(hours=1), at(world.anchor - timedelta(days=1), 17))
-        self.start = min(
-            plan_spec.start, self.original_due - timedelta(days=30), self.due - timedelta(days=30)
-        )
+        self.start = min(plan_spec.start, self.original_due - timedelta(days=30), self.due - timedelta(days=30))
         self.action: Action | None = None
 
     def _day(self, value: date | int) -> date:
@@ -456,9 +453,7 @@ def _england(spec: MeasureSpec, period: date) -> Decimal | None:
     return Decimal(str(spec.england_by_year[max(known)])) if known else None
 
 
-def _monthly_values(
-    spec: MeasureSpec, anchor: date
-) -> list[tuple[date, str, Decimal | None, Decimal | None, str]]:
+def _monthly_values(spec: MeasureSpec, anchor: date) -> list[tuple[date, str, Decimal | None, Decimal | None, str]]:
     periods = _months_before(anchor, spec.months)
     whole = spec.unit not in ("%", "weeks")
     rows = []
@@ -474,9 +469,7 @@ def _monthly_values(
     return rows
 
 
-def _annual_values(
-    spec: MeasureSpec, anchor: date
-) -> list[tuple[date, str, Decimal | None, Decimal | None, str]]:
+def _annual_values(spec: MeasureSpec, anchor: date) -> list[tuple[date, str, Decimal | None, Decimal | None, str]]:
     month, day = spec.annual_period
     return [
         (date(year, month, day), str(year), Decimal(str(value)), None, source)
@@ -525,7 +518,4 @@ def counts() -> dict[str, int]:
 
 def demo_logins() -> list[tuple[str, str]]:
     names = {org.key: org.name for org in content.ORGANISATIONS}
-    return [
-        (person.username, f"{person.job_title}, {names[person.organisation]}")
-        for person in content.DEMO_USERS
-    ]
+    return [(person.username, f"{person.job_title}, {names[person.organisation]}") for person in content.DEMO_USERS]

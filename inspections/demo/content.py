@@ -149,9 +149,7 @@ ADMINISTRATOR = "administrator"
 
 # The demo logins, one per role, as listed in ../shared/DESIGN.md.
 DEMO_USERS = [
-    Person(
-        "officer.suffolk", "Rachel", "Adeyemi", "scc", OFFICER, "SEND Service Manager (statutory casework)"
-    ),
+    Person("officer.suffolk", "Rachel", "Adeyemi", "scc", OFFICER, "SEND Service Manager (statutory casework)"),
     Person("health.suffolk", "Nadia", "Clarke", "snee_icb", OFFICER, "Designated Clinical Officer for SEND"),
     Person("manager.suffolk", "Tom", "Hadley", "scc", MANAGER, "SEND Improvement Programme Manager"),
     Person(
@@ -175,9 +173,7 @@ DEMO_USERS = [
         areas=("suffolk",),
     ),
     Person("officer.westmere", "Daniel", "Kerr", "wmc", OFFICER, "Head of SEND Services"),
-    Person(
-        "adviser.dfe", "James", "Whitfield", "dfe", ADVISER, "SEND Adviser", areas=("suffolk", "westmere")
-    ),
+    Person("adviser.dfe", "James", "Whitfield", "dfe", ADVISER, "SEND Adviser", areas=("suffolk", "westmere")),
     Person(
         "adviser.nhse",
         "Catherine",
@@ -194,13 +190,9 @@ DEMO_USERS = [
 OTHER_PEOPLE = [
     Person("joanne.pryke", "Joanne", "Pryke", "scc", OFFICER, "Head of SEND Assessment", login=False),
     Person("mark.ellison", "Mark", "Ellison", "scc", OFFICER, "Local Offer and Engagement Lead", login=False),
-    Person(
-        "aisha.rahman", "Aisha", "Rahman", "scc", OFFICER, "Inclusion and SENCO Support Manager", login=False
-    ),
+    Person("aisha.rahman", "Aisha", "Rahman", "scc", OFFICER, "Inclusion and SENCO Support Manager", login=False),
     Person("gareth.lowe", "Gareth", "Lowe", "scc", OFFICER, "SEND Commissioning Manager", login=False),
-    Person(
-        "fiona.marsh", "Fiona", "Marsh", "scc", OFFICER, "Principal Educational Psychologist", login=False
-    ),
+    Person("fiona.marsh", "Fiona", "Marsh", "scc", OFFICER, "Principal Educational Psychologist", login=False),
     Person(
         "andrew.pennington",
         "Andrew",
@@ -230,12 +222,8 @@ OTHER_PEOPLE = [
         "Designated Clinical Officer",
         login=False,
     ),
-    Person(
-        "peter.okafor", "Peter", "Okafor", "ws_ccg", OFFICER, "Children's Commissioning Lead", login=False
-    ),
-    Person(
-        "julie.thrower", "Julie", "Thrower", "gyw_ccg", OFFICER, "Children's Commissioning Lead", login=False
-    ),
+    Person("peter.okafor", "Peter", "Okafor", "ws_ccg", OFFICER, "Children's Commissioning Lead", login=False),
+    Person("julie.thrower", "Julie", "Thrower", "gyw_ccg", OFFICER, "Children's Commissioning Lead", login=False),
     Person("sophie.hartley", "Sophie", "Hartley", "wmc", MANAGER, "SEND Improvement Lead", login=False),
     Person("emma.lister", "Emma", "Lister", "wm_icb", OFFICER, "Designated Clinical Officer", login=False),
     Person(
@@ -288,10 +276,8 @@ STRENGTH = "strength"
 
 SUFFOLK_WEAKNESSES = (
     "Governance and leadership of the strategic planning and delivery of the 2014 reforms",
-    "Timeliness, integration and quality of statutory assessments and plans, and of the support that "
-    "follows them",
-    "Parents' understanding of the support on offer, and the quality of the Local Offer, including access "
-    "to CAMHS",
+    "Timeliness, integration and quality of statutory assessments and plans, and of the support that follows them",
+    "Parents' understanding of the support on offer, and the quality of the Local Offer, including access to CAMHS",
     "Joint working to monitor, quality-assure and maximise the impact of improvement work on outcomes",
 )
 APPROXIMATE = "The on-site days and the publication day are approximate; the month is as reported."
@@ -368,8 +354,7 @@ INSPECTIONS = [
             FindingSpec(
                 "AFI2",
                 IMPROVEMENT,
-                "Waiting times for neurodevelopmental assessment, therapies and CAMHS, and support while "
-                "waiting",
+                "Waiting times for neurodevelopmental assessment, therapies and CAMHS, and support while waiting",
                 INVENTED_AFI,
             ),
             FindingSpec(
@@ -402,9 +387,7 @@ INSPECTIONS = [
         date(2024, 7, 10),
         "inconsistent",
         findings=(
-            FindingSpec(
-                "AFI1", IMPROVEMENT, "Timeliness and quality of EHC needs assessments and plans", "Invented."
-            ),
+            FindingSpec("AFI1", IMPROVEMENT, "Timeliness and quality of EHC needs assessments and plans", "Invented."),
             FindingSpec(
                 "AFI2",
                 IMPROVEMENT,
@@ -482,8 +465,7 @@ A = ActionSpec
 WSOA_ACTIONS = (
     A(
         "1.1",
-        "Establish a SEND Strategic Partnership Board with terms of reference and parent carer forum "
-        "membership",
+        "Establish a SEND Strategic Partnership Board with terms of reference and parent carer forum membership",
         "scc",
         "manager.suffolk",
         S,
@@ -1032,8 +1014,7 @@ PAP_ACTIONS = (
     # Priority action 1: strategic planning together.
     A(
         "1.1",
-        "Appoint an independent chair and set up the SEND Improvement Board with published terms of "
-        "reference",
+        "Appoint an independent chair and set up the SEND Improvement Board with published terms of reference",
         "scc",
         "manager.suffolk",
         S,
@@ -1403,8 +1384,7 @@ PAP_ACTIONS = (
         rags="ARR",
         support=("nsft", "esneft"),
         revised_from=-90,
-        revision_reason="Provider recruitment was delayed; a new trajectory was agreed with the NHS England "
-        "adviser.",
+        revision_reason="Provider recruitment was delayed; a new trajectory was agreed with the NHS England adviser.",
     ),
     A(
         "4.2",

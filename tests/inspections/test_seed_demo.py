@@ -58,9 +58,7 @@ def test_historic_plans_are_closed_and_current_plans_mix_every_status(demo):
         Action.Status.SIGNED_OFF,
         Action.Status.CANCELLED,
     }
-    current = set(
-        Action.objects.filter(plan__kind__in=["pap", "improvement"]).values_list("status", flat=True)
-    )
+    current = set(Action.objects.filter(plan__kind__in=["pap", "improvement"]).values_list("status", flat=True))
     assert current == set(Action.Status.values)
 
 
@@ -85,10 +83,7 @@ def test_suffolk_is_recorded_as_published(demo):
 
     first, revisit, latest = Inspection.objects.filter(area=suffolk).order_by("onsite_start")
     assert (first.framework, first.kind, first.outcome) == ("2016", "full", "wsoa_required")
-    assert (
-        first.onsite_start.strftime("%Y-%m") == "2016-12"
-        and first.published_on.strftime("%Y-%m") == "2017-02"
-    )
+    assert first.onsite_start.strftime("%Y-%m") == "2016-12" and first.published_on.strftime("%Y-%m") == "2017-02"
     assert first.findings.filter(kind=Finding.Kind.SIGNIFICANT_WEAKNESS).count() == 4
     assert revisit.follows == first and revisit.onsite_start.strftime("%Y-%m") == "2019-01"
     verdicts = sorted(revisit.findings.values_list("judges__reference", "judgement"))
@@ -112,9 +107,7 @@ def test_suffolk_is_recorded_as_published(demo):
     assert pap.submitted_on == dt.date(2024, 3, 7) and pap.inspection == latest
     app = ActionPlan.objects.get(area=suffolk, kind="app")
     assert app.inspection == revisit
-    assert set(Finding.objects.filter(actions__plan=app).values_list("judgement", flat=True)) == {
-        "not_sufficient"
-    }
+    assert set(Finding.objects.filter(actions__plan=app).values_list("judgement", flat=True)) == {"not_sufficient"}
     wsoa = ActionPlan.objects.get(area=suffolk, kind="wsoa")
     assert wsoa.status == ActionPlan.Status.ACCEPTED and wsoa.inspection == first
     board = set(BoardMeeting.objects.filter(area=suffolk).values_list("date", flat=True))
@@ -168,9 +161,7 @@ def test_open_actions_span_overdue_bands_and_due_soon(demo):
     open_actions = Action.objects.filter(status__in=Action.OPEN_STATUSES)
     late = [working_days_between(a.due_date, today) for a in open_actions if a.due_date < today]
     assert (
-        any(days > 20 for days in late)
-        and any(10 < days <= 20 for days in late)
-        and any(days <= 10 for days in late)
+        any(days > 20 for days in late) and any(10 < days <= 20 for days in late) and any(days <= 10 for days in late)
     )
     assert open_actions.filter(due_date__range=(today, today + dt.timedelta(days=14))).count() >= 5
     assert open_actions.filter(due_date__gt=today + dt.timedelta(days=14)).count() >= 10
@@ -209,9 +200,7 @@ def test_history_is_dated_in_the_past_and_in_order(demo):
 
 
 def test_suffolk_measures_have_a_year_of_monthly_values_marked_invented(demo):
-    timeliness = Measure.objects.get(
-        area__slug="suffolk", name__startswith="New EHC plans issued within 20 weeks"
-    )
+    timeliness = Measure.objects.get(area__slug="suffolk", name__startswith="New EHC plans issued within 20 weeks")
     assert timeliness.direction == "higher" and timeliness.findings.exists()
     values = list(timeliness.values.all())
     assert len(values) == 12
@@ -257,9 +246,7 @@ def test_demo_personas_hold_the_roles_the_design_lists(demo):
 
 def test_demo_users_sign_in_with_the_demo_password(demo):
     for person in content.DEMO_USERS:
-        assert authenticate(username=person.username, password=settings.DEMO_PASSWORD) is not None, (
-            person.username
-        )
+        assert authenticate(username=person.username, password=settings.DEMO_PASSWORD) is not None, person.username
     for person in content.OTHER_PEOPLE:
         assert not User.objects.get(username=person.username).has_usable_password()
 
