@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Membership, User
 from actions import services
@@ -81,6 +83,21 @@ def clock(moment: datetime) -> Iterator[None]:
         yield
     finally:
         timezone.now = real_now
+
+
+@contextlib.contextmanager
+def acting(user: User) -> Iterator[None]:
+    """Record `user` as the author of the history rows written in the block, as the request middleware would."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -233,7 +250,8 @@ def build_plan(world: World, spec: PlanSpec) -> ActionPlan:
     inspection = world.inspections[spec.inspection]
     plan = ActionPlan.objects.filter(area=area, kind=spec.kind, inspection=inspection).first()
     if plan is None:
-        plan = _create_plan(spec, area, inspection)
+        with acting(world.users[spec.author]):
+            plan = _create_plan(spec, area, inspection)
     existing = set(plan.actions.values_list("reference", flat=True))
     drafted = at(inspection.published_on + timedelta(days=7), 9)
     for index, action_spec in enumerate(spec.actions):
@@ -296,7 +314,7 @@ class ActionStory:
 
     def tell(self) -> None:
         events = self._events()
-        with clock(self.created):
+        with clock(self.created), acting(self.manager):
             self.action = self._create()
         # Strictly increasing moments, even where clamping made two of them equal.
         moment = self.created
@@ -367,7 +385,11 @@ class ActionStory:
             return []
         first_day = self.start + timedelta(days=14)
         last_day = timezone.localdate(finish)
-        if self.spec.status in (content.IN_PROGRESS, content.REOPENED):
+        if self.spec.status == content.REOPENED:
+            # Updated monthly until a week before it was marked complete.
+            last_day -= timedelta(days=7)
+            days = [last_day - timedelta(days=35 * (count - 1 - index)) for index in range(count)]
+        elif self.spec.status == content.IN_PROGRESS:
             # Open actions were updated recently, about monthly; how recently varies, so that some are stale.
             last_day = min(last_day, self.world.anchor - timedelta(days=2 + 7 * (self._seed % 5)))
             days = [last_day - timedelta(days=35 * (count - 1 - index)) for index in range(count)]
@@ -395,13 +417,14 @@ class ActionStory:
 
     def _revise(self) -> None:
         action = self._fresh()
-        services.action_revise_due_date(
-            action_id=action.pk,
-            user=self.manager,
-            expected_version=action.version,
-            new_due_date=self.due,
-            reason=self.spec.revision_reason,
-        )
+        with acting(self.manager):
+            services.action_revise_due_date(
+                action_id=action.pk,
+                user=self.manager,
+                expected_version=action.version,
+                new_due_date=self.due,
+                reason=self.spec.revision_reason,
+            )
 
     def _update(self, rag: str, index: int, count: int) -> None:
         texts = content.UPDATE_TEXT[rag]
@@ -409,25 +432,30 @@ class ActionStory:
         closing = self.spec.status in (content.SIGNED_OFF, content.COMPLETED, content.REOPENED)
         ceiling = 90 if closing else 30 + 10 * (seed % 6)
         percent = min(ceiling, 10 + (ceiling - 10) * (index + 1) // max(count, 1)) // 5 * 5
-        services.progress_update_create(
-            action=self._fresh(),
-            author=self.lead,
-            text=texts[(seed + index) % len(texts)],
-            rag={"G": Action.Rag.GREEN, "A": Action.Rag.AMBER, "R": Action.Rag.RED}[rag],
-            percent_complete=percent,
-        )
+        with acting(self.lead):
+            services.progress_update_create(
+                action=self._fresh(),
+                author=self.lead,
+                text=texts[(seed + index) % len(texts)],
+                rag={"G": Action.Rag.GREEN, "A": Action.Rag.AMBER, "R": Action.Rag.RED}[rag],
+                percent_complete=percent,
+            )
 
     def _complete(self) -> None:
-        services.action_complete(action=self._fresh(), user=self.lead, statement=content.COMPLETION_STATEMENT)
+        with acting(self.lead):
+            services.action_complete(action=self._fresh(), user=self.lead, statement=content.COMPLETION_STATEMENT)
 
     def _sign_off(self) -> None:
-        services.action_sign_off(action=self._fresh(), user=self.signer, note=content.SIGN_OFF_NOTE)
+        with acting(self.signer):
+            services.action_sign_off(action=self._fresh(), user=self.signer, note=content.SIGN_OFF_NOTE)
 
     def _send_back(self) -> None:
-        services.action_send_back(action=self._fresh(), user=self.signer, reason=self.spec.note)
+        with acting(self.signer):
+            services.action_send_back(action=self._fresh(), user=self.signer, reason=self.spec.note)
 
     def _cancel(self) -> None:
-        services.action_cancel(action=self._fresh(), user=self.manager, reason=self.spec.note)
+        with acting(self.manager):
+            services.action_cancel(action=self._fresh(), user=self.manager, reason=self.spec.note)
 
 
 # --- Measures -----------------------------------------------------------------------------------------------

@@ -194,6 +194,7 @@ def test_history_is_dated_in_the_past_and_in_order(demo):
     assert ProgressUpdate.objects.filter(created_at__gt=now).count() == 0
     assert StatusChange.objects.filter(changed_at__gt=now).count() == 0
     assert not Action.history.filter(history_date__gt=now).exists()
+    assert not Action.history.filter(history_user__isnull=True).exists()
     for action in Action.objects.filter(plan__kind="wsoa"):
         dates = list(action.history.order_by("history_id").values_list("history_date", flat=True))
         assert dates == sorted(dates) and dates[-1].year < 2020
