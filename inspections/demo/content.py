@@ -12,7 +12,8 @@ What is real and what is invented (see ../shared/DOMAIN.md, sections 1, 2, 3 and
 - Approximate: the exact on-site days of the 2016 inspection and the 2019 revisit, and the publication days of
   both reports (the months are real).
 - Invented: every person, every action and its history, the wording of the three 2023 areas for improvement,
-  the submission and acceptance dates of the written statement and the accelerated progress plan, board
+  the submission and acceptance dates of the written statement and the accelerated progress plan (and the
+  accelerated progress plan being superseded when the priority action plan was submitted), board
   meetings after July 2024, every KPI value marked "Demonstration figures", and the whole of Westmere (flagged
   `is_invented`).
 - The date of Suffolk's improvement notice is not known, so it is not recorded anywhere.
