@@ -132,7 +132,7 @@ def action_update(*, action_id: int, user, expected_version: int, changes: dict)
         if "findings" in many:
             _check_findings_belong_to_area(action.plan, many["findings"])
         # History does not follow many-to-many fields, so the record of this save says how they changed.
-        action._change_reason = _many_changes_note(action, many)
+        action._change_reason = _history_reason(_many_changes_note(action, many))
         action._history_user = user
         action.version += 1
         action.full_clean()
@@ -185,7 +185,7 @@ def action_revise_due_date(*, action_id: int, user, expected_version: int, new_d
         )
         action.due_date = new_due_date
         action.version += 1
-        action._change_reason = f"Due date revised: {reason}"
+        action._change_reason = _history_reason(f"Due date revised: {reason}")
         action._history_user = user
         action.full_clean()
         action.save()
@@ -258,6 +258,15 @@ def _store_evidence(item: CheckedFile) -> str:
     return default_storage.save(evidence_path(None, f"upload.{item.extension}"), item.upload)
 
 
+# django-simple-history keeps the change reason in a 100-character column (PostgreSQL refuses longer values);
+# the full text stays in StatusChange.reason or DueDateRevision.reason.
+HISTORY_REASON_LENGTH = 100
+
+
+def _history_reason(text: str) -> str:
+    return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
+
+
 def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fields) -> Action:
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action_id)
@@ -269,7 +278,7 @@ def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fie
         for name, value in fields.items():
             setattr(action, name, value)
         action.version += 1
-        action._change_reason = reason or f"Status changed to {Action.Status(to_status).label}"
+        action._change_reason = _history_reason(reason or f"Status changed to {Action.Status(to_status).label}")
         action._history_user = user
         action.full_clean()
         action.save()
