@@ -63,7 +63,11 @@ class ActionFilter(django_filters.FilterSet):
     area = AreaFilter(field_name="plan__area", label="Area", queryset=LocalArea.objects.none(), empty_label="All areas")
     plan = PlanFilter(label="Plan", queryset=ActionPlan.objects.none(), empty_label="All plans")
     finding = FindingFilter(
-        field_name="findings", label="Finding", queryset=Finding.objects.none(), empty_label="All findings", distinct=True
+        field_name="findings",
+        label="Finding",
+        queryset=Finding.objects.none(),
+        empty_label="All findings",
+        distinct=True,
     )
     lead_organisation = django_filters.ModelChoiceFilter(
         label="Lead organisation", queryset=Organisation.objects.none(), empty_label="All organisations"
@@ -73,9 +77,7 @@ class ActionFilter(django_filters.FilterSet):
     rag = django_filters.ChoiceFilter(label="RAG", choices=Action.Rag.choices, empty_label="Any RAG rating")
     due_from = GovDateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after", what="first due date")
     due_to = GovDateFilter(field_name="due_date", lookup_expr="lte", label="Due on or before", what="last due date")
-    overdue = django_filters.BooleanFilter(
-        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
-    )
+    overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
 
     class Meta:
         model = Action

@@ -192,7 +192,10 @@ class DueDateForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            Field("version"), Field("due_date"), Field.textarea("reason", label_size=Size.SMALL), submit="Revise due date"
+            Field("version"),
+            Field("due_date"),
+            Field.textarea("reason", label_size=Size.SMALL),
+            submit="Revise due date",
         )
 
 
@@ -218,12 +221,18 @@ class ActionForm(VersionedForm):
         label="Reference",
         max_length=16,
         help_text='Unique within the plan, for example "2.3".',
-        error_messages={"required": "Enter the action's reference", "max_length": "The reference must be 16 characters or fewer"},
+        error_messages={
+            "required": "Enter the action's reference",
+            "max_length": "The reference must be 16 characters or fewer",
+        },
     )
     title = forms.CharField(
         label="Title",
         max_length=300,
-        error_messages={"required": "Enter a title for the action", "max_length": "The title must be 300 characters or fewer"},
+        error_messages={
+            "required": "Enter a title for the action",
+            "max_length": "The title must be 300 characters or fewer",
+        },
     )
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     findings = FindingChoiceField(
@@ -236,7 +245,10 @@ class ActionForm(VersionedForm):
         label="Lead organisation",
         queryset=Organisation.objects.none(),
         empty_label="Select the lead organisation",
-        error_messages={"required": "Select the lead organisation", "invalid_choice": "Select one of the area's partners"},
+        error_messages={
+            "required": "Select the lead organisation",
+            "invalid_choice": "Select one of the area's partners",
+        },
     )
     lead_officer = OfficerChoiceField(
         label="Lead officer",
@@ -369,7 +381,9 @@ class ActionForm(VersionedForm):
 
     @classmethod
     def initial_for(cls, action: Action) -> dict:
-        initial = {name: getattr(action, name) for name in cls.ORDER if name not in ("findings", "supporting_organisations")}
+        initial = {
+            name: getattr(action, name) for name in cls.ORDER if name not in ("findings", "supporting_organisations")
+        }
         initial["findings"] = [f.pk for f in action.findings.all()]
         initial["supporting_organisations"] = [o.pk for o in action.supporting_organisations.all()]
         initial["version"] = action.version

@@ -269,7 +269,9 @@ def _history_entries(action: Action) -> list[TimelineEntry]:
         if previous is None:
             if record.history_type == "+":
                 entries.append(
-                    TimelineEntry(kind="created", at=record.history_date, who=record.history_user, title="Action created")
+                    TimelineEntry(
+                        kind="created", at=record.history_date, who=record.history_user, title="Action created"
+                    )
                 )
         elif _is_edit(record, previous):
             changes = record_changes(previous, record)
@@ -346,11 +348,15 @@ def changes_since(action: Action, version: int) -> list[TimelineEntry]:
                 FieldChange(label="Status", before=previous.get_status_display(), after=record.get_status_display())
             )
         if record.due_date != previous.due_date:
-            changes.append(FieldChange(label="Due date", before=_display(previous, "due_date"), after=_display(record, "due_date")))
+            changes.append(
+                FieldChange(label="Due date", before=_display(previous, "due_date"), after=_display(record, "due_date"))
+            )
         if record.percent_complete != previous.percent_complete:
             changes.append(
                 FieldChange(
-                    label="Percent complete", before=f"{previous.percent_complete}%", after=f"{record.percent_complete}%"
+                    label="Percent complete",
+                    before=f"{previous.percent_complete}%",
+                    after=f"{record.percent_complete}%",
                 )
             )
         title = "Progress update posted" if record.history_change_reason == PROGRESS_UPDATE_REASON else "Saved"

@@ -137,7 +137,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_detail(request.user, pk)
     context = {
         "action": action,
-        "findings": list(action.findings.select_related("inspection").order_by("inspection__onsite_start", "reference")),
+        "findings": list(
+            action.findings.select_related("inspection").order_by("inspection__onsite_start", "reference")
+        ),
         "supporting": list(action.supporting_organisations.order_by("name")),
         "revisions": list(action.due_date_revisions.select_related("revised_by").order_by("revised_at")),
         "timeline": selectors.action_timeline(action),
@@ -192,7 +194,9 @@ def _detail(action: Action) -> HttpResponse:
 def progress_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_for_change(request.user, pk)
     if not access.can_update_action(request.user, action):
-        raise PermissionDenied("Only officers of the lead or supporting organisations, and plan managers, can post updates.")
+        raise PermissionDenied(
+            "Only officers of the lead or supporting organisations, and plan managers, can post updates."
+        )
     if not action.is_open:
         return _closed(request, action, "post an update on")
     form = ProgressUpdateForm(
@@ -415,7 +419,9 @@ def action_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     def perform() -> Action:
         return services.action_sign_off(action=action, user=request.user, note=form.cleaned_data["note"])
 
-    return _workflow_view(request, action, form, "actions/action_sign_off_form.html", perform, "The action is signed off.")
+    return _workflow_view(
+        request, action, form, "actions/action_sign_off_form.html", perform, "The action is signed off."
+    )
 
 
 @login_required
@@ -439,7 +445,12 @@ def action_send_back(request: HttpRequest, pk: int) -> HttpResponse:
         return services.action_send_back(action=action, user=request.user, reason=form.cleaned_data["reason"])
 
     return _workflow_view(
-        request, action, form, "actions/action_send_back_form.html", perform, "The action has been sent back and reopened."
+        request,
+        action,
+        form,
+        "actions/action_send_back_form.html",
+        perform,
+        "The action has been sent back and reopened.",
     )
 
 
@@ -463,4 +474,6 @@ def action_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     def perform() -> Action:
         return services.action_cancel(action=action, user=request.user, reason=form.cleaned_data["reason"])
 
-    return _workflow_view(request, action, form, "actions/action_cancel_form.html", perform, "The action has been cancelled.")
+    return _workflow_view(
+        request, action, form, "actions/action_cancel_form.html", perform, "The action has been cancelled."
+    )

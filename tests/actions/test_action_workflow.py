@@ -22,8 +22,12 @@ def frozen():
 
 def post_update(action, user, **extra):
     return services.progress_update_create(
-        action=action, author=user, text=extra.pop("text", "Clinic added"), rag=extra.pop("rag", "amber"),
-        percent_complete=extra.pop("percent_complete", 50), **extra
+        action=action,
+        author=user,
+        text=extra.pop("text", "Clinic added"),
+        rag=extra.pop("rag", "amber"),
+        percent_complete=extra.pop("percent_complete", 50),
+        **extra,
     )
 
 
@@ -199,10 +203,15 @@ class TestEditing:
             expected_version=1,
             changes={"supporting_organisations": [world.icb]},
         )
-        assert "Supporting organisations: none → NHS Northshire ICB" in reload(scenario.action).history.first().history_change_reason
+        assert (
+            "Supporting organisations: none → NHS Northshire ICB"
+            in reload(scenario.action).history.first().history_change_reason
+        )
 
     def test_stale_version_is_refused_and_nothing_changes(self, world, scenario):
-        services.action_update(action_id=scenario.action.pk, user=world.manager, expected_version=1, changes={"title": "A"})
+        services.action_update(
+            action_id=scenario.action.pk, user=world.manager, expected_version=1, changes={"title": "A"}
+        )
         with pytest.raises(services.StaleVersion) as exc:
             services.action_update(
                 action_id=scenario.action.pk, user=world.officer, expected_version=1, changes={"description": "B"}

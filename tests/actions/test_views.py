@@ -47,7 +47,9 @@ class TestSignIn:
 class TestMyActions:
     def test_overdue_due_soon_and_awaiting_sign_off(self, client, world, scenario):
         soon = f.ActionFactory(plan=scenario.plan, title="Due soon", lead_officer=world.officer, due_date=TODAY)
-        f.ActionFactory(plan=scenario.plan, title="Far off", lead_officer=world.officer, due_date=TODAY.replace(year=2026))
+        f.ActionFactory(
+            plan=scenario.plan, title="Far off", lead_officer=world.officer, due_date=TODAY.replace(year=2026)
+        )
         client.force_login(world.officer)
         mine = client.get(reverse("my_actions")).context["mine"]
         assert mine.overdue == [scenario.action]
@@ -137,7 +139,12 @@ class TestProgressUpdateForm:
 class TestEvidenceDownload:
     def evidence(self, world, scenario) -> Evidence:
         update = services.progress_update_create(
-            action=scenario.action, author=world.officer, text="x", rag="green", percent_complete=5, files=[pdf_upload()]
+            action=scenario.action,
+            author=world.officer,
+            text="x",
+            rag="green",
+            percent_complete=5,
+            files=[pdf_upload()],
         )
         return update.evidence.get()
 
@@ -183,10 +190,14 @@ class TestWorkflowPages:
     def test_due_date_revision_form(self, client, world, scenario):
         client.force_login(world.manager)
         url = reverse("action_revise_due_date", args=[scenario.action.pk])
-        bad = client.post(url, {"version": "1", "due_date_0": "31", "due_date_1": "2", "due_date_2": "2025", "reason": ""})
+        bad = client.post(
+            url, {"version": "1", "due_date_0": "31", "due_date_1": "2", "due_date_2": "2025", "reason": ""}
+        )
         page = bad.content.decode()
         assert "The new due date must be a real date" in page and "Enter the reason the due date is changing" in page
-        good = client.post(url, {"version": "1", "due_date_0": "30", "due_date_1": "6", "due_date_2": "2025", "reason": "Staff"})
+        good = client.post(
+            url, {"version": "1", "due_date_0": "30", "due_date_1": "6", "due_date_2": "2025", "reason": "Staff"}
+        )
         assert good.status_code == 302
         action = reload(scenario.action)
         assert action.due_date == dt.date(2025, 6, 30) and action.original_due_date == scenario.action.due_date
@@ -259,7 +270,9 @@ class TestEditAndConflict:
 
     def test_edits_show_in_the_timeline(self, client, world, scenario):
         client.force_login(world.manager)
-        client.post(reverse("action_edit", args=[scenario.action.pk]), self.form_data(scenario.action, title="Shorter waits"))
+        client.post(
+            reverse("action_edit", args=[scenario.action.pk]), self.form_data(scenario.action, title="Shorter waits")
+        )
         page = client.get(detail_url(scenario.action)).content.decode()
         assert "Details changed" in page and "Cut waiting times → Shorter waits" in page
 
@@ -285,17 +298,24 @@ class TestActionList:
 
     def test_due_between_uses_day_month_year(self, client, world, scenario):
         client.force_login(world.officer)
-        params = {"due_from_0": "1", "due_from_1": "3", "due_from_2": "2025", "due_to_0": "10", "due_to_1": "3", "due_to_2": "2025"}
+        params = {
+            "due_from_0": "1",
+            "due_from_1": "3",
+            "due_from_2": "2025",
+            "due_to_0": "10",
+            "due_to_1": "3",
+            "due_to_2": "2025",
+        }
         rows = client.get(reverse("action_list"), params).context["table"].data
         assert [a.reference for a in rows] == ["1.1"]
 
     def test_csv_export_is_filtered_scoped_and_neutralised(self, client, world, scenario):
-        f.ActionFactory(plan=scenario.plan, reference="2.1", title="=HYPERLINK(\"http://evil\")")
+        f.ActionFactory(plan=scenario.plan, reference="2.1", title='=HYPERLINK("http://evil")')
         client.force_login(world.officer)
         response = client.get(reverse("action_list"), {"export": "csv"})
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         titles = {row[3] for row in rows[1:]}
-        assert titles == {"Cut waiting times", "'=HYPERLINK(\"http://evil\")"}
+        assert titles == {"Cut waiting times", '\'=HYPERLINK("http://evil")'}
         assert "9.9" not in {row[2] for row in rows}
 
     def test_xlsx_export(self, client, world, scenario):
@@ -340,11 +360,17 @@ class TestQueryCounts:
         def post(n):
             for i in range(n):
                 services.progress_update_create(
-                    action=scenario.action, author=world.officer, text=f"u{i}", rag="green", percent_complete=i % 100,
+                    action=scenario.action,
+                    author=world.officer,
+                    text=f"u{i}",
+                    rag="green",
+                    percent_complete=i % 100,
                     files=[pdf_upload()] if i % 5 == 0 else [],
                 )
                 services.action_update(
-                    action_id=scenario.action.pk, user=world.manager, expected_version=reload(scenario.action).version,
+                    action_id=scenario.action.pk,
+                    user=world.manager,
+                    expected_version=reload(scenario.action).version,
                     changes={"title": f"Title {i}"},
                 )
 
