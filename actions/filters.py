@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -105,6 +106,10 @@ class ActionFilter(django_filters.FilterSet):
         )
         for name in ("area", "plan", "finding", "lead_organisation", "lead_officer", "status", "rag"):
             filters[name].extra["error_messages"] = _INVALID
+        # The error summary ({% error_summary %}) reads its switches from a crispy helper.
+        helper = FormHelper()
+        helper.form_tag = False
+        self.form.helper = helper
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -13,6 +13,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from accounts.models import Membership, User
 from inspections.models import Finding, Organisation
@@ -308,7 +309,7 @@ class ActionForm(VersionedForm):
             if name not in self.fields:
                 continue
             if name in ("description", "success_measure"):
-                layout.append(Field.textarea(name, label_size=Size.SMALL))
+                layout.append(Field.textarea(name))
             elif name in ("findings", "supporting_organisations"):
                 layout.append(Field.checkboxes(name, legend_size=Size.SMALL, small=True))
             elif name == "rag":
@@ -327,8 +328,13 @@ class ActionForm(VersionedForm):
             pk__in=[area.council_id, *area.partnerships.values_list("organisation_id", flat=True)]
         ).order_by("name")
         if "findings" in self.fields:
-            self.fields["findings"].queryset = Finding.objects.filter(inspection__area=area).order_by(
-                "inspection__onsite_start", "reference"
+            # The findings of the inspection the plan answers (and any the action already answers), so a
+            # reference such as "1" appears once, not once for each inspection of the area.
+            current = self.action.findings.values("pk") if self.action is not None else Finding.objects.none()
+            self.fields["findings"].queryset = (
+                Finding.objects.filter(inspection__area=area)
+                .filter(Q(inspection_id=plan.inspection_id) | Q(pk__in=current))
+                .order_by("inspection__onsite_start", "reference")
             )
         if "lead_organisation" in self.fields:
             self.fields["lead_organisation"].queryset = organisations
