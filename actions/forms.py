@@ -93,7 +93,16 @@ def _helper(*fields, submit: str, warning: bool = False) -> FormHelper:
 class VersionedForm(forms.Form):
     """Carries the action version the form was read at, for optimistic locking."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self) -> int | None:
+        # A hidden field's error would not be listed in the error summary, so a missing or altered version is
+        # reported at the top of the form instead.
+        raw = (self.cleaned_data.get("version") or "").strip()
+        if not raw.isdigit() or int(raw) < 1:
+            self.add_error(None, "This form is out of date. Go back to the action and open the form again.")
+            return None
+        return int(raw)
 
 
 class ProgressUpdateForm(forms.Form):

@@ -379,3 +379,29 @@ class TestQueryCounts:
         post(95)
         with django_assert_num_queries(small):
             client.get(url)
+
+
+class TestDueDateConflict:
+    def test_revising_from_an_old_version_shows_the_conflict_page(self, client, world, scenario):
+        services.progress_update_create(
+            action=scenario.action, author=world.officer, text="Posted meanwhile", rag="red", percent_complete=20
+        )
+        client.force_login(world.manager)
+        url = reverse("action_revise_due_date", args=[scenario.action.pk])
+        data = {"version": "1", "due_date_0": "30", "due_date_1": "6", "due_date_2": "2025", "reason": "Staff"}
+        response = client.post(url, data)
+        page = response.content.decode()
+        assert response.status_code == 409
+        assert "Progress update posted" in page and "Green → Red" in page
+        assert reload(scenario.action).due_date_revisions.count() == 0
+        again = client.post(url, {**data, "version": response.context["form"]["version"].value()})
+        assert again.status_code == 302
+        assert reload(scenario.action).due_date == dt.date(2025, 6, 30)
+
+    def test_tampered_version_is_a_form_error_not_a_crash(self, client, world, scenario):
+        client.force_login(world.manager)
+        url = reverse("action_revise_due_date", args=[scenario.action.pk])
+        data = {"version": "abc", "due_date_0": "30", "due_date_1": "6", "due_date_2": "2025", "reason": "Staff"}
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "This form is out of date" in response.content.decode()

@@ -84,6 +84,7 @@ def test_officer_updates_completes_and_board_signs_off(page, demo, tmp_path):
     assert_accessible(page)
 
     page.get_by_role("link", name="Mark as complete").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Mark as complete").click()  # empty: the error summary explains
     assert page.locator(".govuk-error-summary").get_by_text("Enter a completion statement").is_visible()
     assert page.title().startswith("Error: ")
@@ -94,15 +95,18 @@ def test_officer_updates_completes_and_board_signs_off(page, demo, tmp_path):
     timeline = page.locator(".app-timeline")
     assert timeline.get_by_text("Marked complete").is_visible()
     assert page.locator(".govuk-tag", has_text="Completed, awaiting sign-off").first.is_visible()
+    assert_accessible(page)
     sign_out(page)
 
     # The chair signs it off from "Awaiting your sign-off", by keyboard alone.
     demo_sign_in(page, "chair.suffolk")
     page.goto("/my-actions/")
+    assert_accessible(page)
     link = table_with_caption(page, "Awaiting your sign-off").get_by_role("link", name=title)
     tab_to(page, link)
     page.keyboard.press("Enter")
     page.wait_for_url(action_url)
+    assert_accessible(page)
     tab_to(page, page.get_by_role("link", name="Sign off", exact=True))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/sign-off/$"))
@@ -143,6 +147,7 @@ def test_second_editor_gets_the_conflict_page_and_reapplies(browser, live_server
         page.get_by_label("Title").fill("Renamed by the first manager")
         page.get_by_role("button", name="Save changes").click()
         assert page.get_by_text("Your changes have been saved.").is_visible()
+        assert_accessible(page)
 
         other.get_by_label("Description").fill("Clarified by the second manager.")
         other.get_by_role("button", name="Save changes").click()
@@ -157,6 +162,7 @@ def test_second_editor_gets_the_conflict_page_and_reapplies(browser, live_server
         assert other.get_by_text("Your changes have been saved.").is_visible()
         assert other.get_by_role("heading", level=1).inner_text().endswith("Renamed by the first manager")
         assert other.get_by_text("Clarified by the second manager.").first.is_visible()
+        assert_accessible(other)
     finally:
         other_context.close()
 
@@ -175,6 +181,7 @@ def test_list_filters_export_and_plan_page(page, demo):
     assert download.value.suggested_filename.endswith(".xlsx")
 
     page.goto("/")
+    assert_accessible(page)
     page.locator("main a[href^='/plans/']").first.click()
     assert page.locator(".govuk-summary-card").first.is_visible()
     assert_accessible(page)
