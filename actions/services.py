@@ -35,10 +35,11 @@ PROGRESS_UPDATE_REASON = "Progress update"
 
 # Working days from the report's publication to the plan's submission. The 70 for a written statement of action
 # is set nationally; the others are this service's defaults, which administrators can change (PlanDeadlineRule).
+# 27 for a priority action plan matches Suffolk's: report published 30 January 2024, plan due 7 March 2024.
 DEFAULT_SUBMISSION_WORKING_DAYS = {
     PlanKind.WRITTEN_STATEMENT: 70,
     PlanKind.ACCELERATED_PROGRESS: 30,
-    PlanKind.PRIORITY_ACTION: 26,
+    PlanKind.PRIORITY_ACTION: 27,
     PlanKind.IMPROVEMENT: 30,
 }
 

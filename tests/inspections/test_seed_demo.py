@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
@@ -270,3 +271,20 @@ def test_second_run_weeks_later_changes_nothing(demo):
     assert list(Action.objects.order_by("pk").values_list("due_date", "version")) == due_dates
     assert list(MeasureValue.objects.order_by("pk").values_list("period", "value")) == values
     assert "new)" not in output.getvalue()
+
+
+def test_officer_westmere_gets_404_on_every_suffolk_object(demo):
+    user = User.objects.get(username="officer.westmere")
+    scoped = [
+        (access.visible_inspections(user), Inspection.objects.filter(area__slug="suffolk")),
+        (access.visible_findings(user), Finding.objects.filter(inspection__area__slug="suffolk")),
+        (access.visible_plans(user), ActionPlan.objects.filter(area__slug="suffolk")),
+        (access.visible_actions(user), Action.objects.filter(plan__area__slug="suffolk")),
+        (access.visible_measures(user), Measure.objects.filter(area__slug="suffolk")),
+    ]
+    for queryset, suffolk_objects in scoped:
+        assert suffolk_objects.exists()
+        for pk in suffolk_objects.values_list("pk", flat=True):
+            with pytest.raises(Http404):
+                access.get_visible_or_404(queryset, pk=pk)
+    assert access.visible_actions(user).count() == Action.objects.filter(plan__area__slug="westmere").count()
