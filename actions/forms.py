@@ -85,7 +85,15 @@ def _helper(*fields, submit: str, warning: bool = False) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     layout = Layout(*fields)
-    layout.append(Submit("submit", submit, css_class="govuk-button--warning" if warning else ""))
+    # GOV.UK Frontend ignores a second click within a second, so a double click cannot post an update twice.
+    layout.append(
+        Submit(
+            "submit",
+            submit,
+            css_class="govuk-button--warning" if warning else "",
+            **{"data-prevent-double-click": "true"},
+        )
+    )
     helper.layout = layout
     return helper
 
@@ -224,6 +232,11 @@ class FindingChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.reference}. {obj.title}"
 
 
+def _choice_errors(what: str) -> dict[str, str]:
+    message = f"Choose only the {what} shown in the list"
+    return {"invalid_choice": message, "invalid_pk_value": message, "invalid_list": message}
+
+
 class ActionForm(VersionedForm):
     """Create or edit an action. Built with only the fields the user may change (see services.MANAGED_FIELDS)."""
 
@@ -250,6 +263,7 @@ class ActionForm(VersionedForm):
         queryset=Finding.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=_choice_errors("findings of this plan's inspection"),
     )
     lead_organisation = OrganisationChoiceField(
         label="Lead organisation",
@@ -272,6 +286,7 @@ class ActionForm(VersionedForm):
         queryset=Organisation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=_choice_errors("area's partner organisations"),
     )
     start_date = GovDateField(what="start date", label="Start date (optional)", required=False)
     due_date = GovDateField(what="due date", label="Due date", help_text="For example, 27 3 2026")

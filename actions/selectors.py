@@ -7,6 +7,7 @@ queries however many actions, updates or history records it shows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -92,6 +93,12 @@ def _involving(user) -> Q:
 # --- Plan page ---
 
 
+def reference_key(reference: str) -> tuple:
+    """Sort "2.10" after "2.9": numbers in a reference compare as numbers, the rest as text."""
+    parts = re.split(r"(\d+)", reference)
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in parts if part)
+
+
 @dataclass
 class FindingActions:
     finding: Finding | None  # None: actions that answer no finding
@@ -129,10 +136,11 @@ def plan_detail(user, pk: int) -> PlanDetail:
     """A plan with its findings, each with the plan's actions that answer it, in reference order."""
     plans = access.visible_plans(user).select_related("area", "inspection")
     plan = access.get_visible_or_404(plans, pk=pk)
-    actions = list(
-        plan.actions.select_related("lead_organisation", "lead_officer")
-        .prefetch_related(Prefetch("findings", queryset=Finding.objects.only("id")))
-        .order_by("reference", "pk")
+    actions = sorted(
+        plan.actions.select_related("lead_organisation", "lead_officer").prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.only("id"))
+        ),
+        key=lambda action: reference_key(action.reference),
     )
     findings = list(
         Finding.objects.filter(Q(inspection=plan.inspection) | Q(actions__plan=plan))
@@ -140,6 +148,7 @@ def plan_detail(user, pk: int) -> PlanDetail:
         .distinct()
         .order_by("inspection__onsite_start", "reference")
     )
+    findings.sort(key=lambda f: (f.inspection.onsite_start, reference_key(f.reference)))
     by_finding: dict[int, list[Action]] = {finding.pk: [] for finding in findings}
     unlinked: list[Action] = []
     for action in actions:

@@ -405,3 +405,11 @@ class TestDueDateConflict:
         response = client.post(url, data)
         assert response.status_code == 200
         assert "This form is out of date" in response.content.decode()
+
+
+def test_plan_page_orders_references_as_numbers(client, world, scenario):
+    for reference in ("1.10", "1.2", "1.9"):
+        f.ActionFactory(plan=scenario.plan, reference=reference, findings=[scenario.finding])
+    client.force_login(world.officer)
+    sections = client.get(reverse("plan_detail", args=[scenario.plan.pk])).context["detail"].sections
+    assert [a.reference for a in sections[0].actions] == ["1.1", "1.2", "1.9", "1.10"]
