@@ -296,17 +296,34 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _conflict(request: HttpRequest, action: Action, form: Form, stale: services.StaleVersion, form_template: str):
-    """Someone saved the action first: show what they changed, and the user's own values ready to save again."""
+    """Someone saved the action first: show what they changed, and the user's own changes ready to save again.
+
+    For the edit form, only the fields this user actually changed (compared with the version they read) are
+    carried over onto the current values, so saving again never quietly undoes the other person's changes.
+    """
     read_version = form.cleaned_data["version"]
     current = selectors.action_for_change(request.user, action.pk)
-    data = request.POST.copy()
-    data["version"] = str(stale.current.version)
-    form.data = data
     mine = []
     if isinstance(form, ActionForm):
+        read = current.history.filter(version=read_version).order_by("-history_date").first()
+        changed = _changed_since_read(form, read, current)
         initial = ActionForm.initial_for(current)
-        for name, value in form.changes(current).items():
-            mine.append((form.fields[name].label, _show(value), _show(initial.get(name), current, name)))
+        for name in changed:
+            mine.append(
+                (form.fields[name].label, _show(form.cleaned_data[name]), _show(initial.get(name), current, name))
+            )
+            initial[name] = form.cleaned_data[name]
+        form = ActionForm(
+            plan=current.plan,
+            editable=services.action_editable_fields(request.user, current),
+            creating=False,
+            action=current,
+            initial=initial,
+        )
+    else:
+        data = request.POST.copy()
+        data["version"] = str(stale.current.version)
+        form.data = data
     context = {
         "action": current,
         "plan": current.plan,
@@ -316,6 +333,25 @@ def _conflict(request: HttpRequest, action: Action, form: Form, stale: services.
         "form_template": form_template,
     }
     return render(request, "actions/action_conflict.html", context, status=409)
+
+
+def _changed_since_read(form: ActionForm, read, current: Action) -> list[str]:
+    """The fields whose submitted value differs from the version the user read (or, failing that, from now)."""
+    changed = []
+    for name, value in form.cleaned_data.items():
+        if name in ("version", "due_date"):
+            continue
+        if name in ("findings", "supporting_organisations"):
+            # History does not keep many-to-many values, so these are compared with the current ones.
+            if {obj.pk for obj in value} != {obj.pk for obj in getattr(current, name).all()}:
+                changed.append(name)
+            continue
+        source = read if read is not None else current
+        before = getattr(source, f"{name}_id") if Action._meta.get_field(name).is_relation else getattr(source, name)
+        after = value.pk if hasattr(value, "pk") else value
+        if before != after:
+            changed.append(name)
+    return changed
 
 
 def _show(value, action: Action | None = None, name: str | None = None) -> str:

@@ -261,9 +261,11 @@ class TestEditAndConflict:
         assert "Someone else changed this action" in page
         assert "Cut waiting times → Theirs" in page
         assert reload(scenario.action).description == ""
+        # The form to save again holds their title and my description, at the current version.
         form = response.context["form"]
-        assert form["version"].value() == "2"
-        again = client.post(url, {**form.data.dict(), "findings": form.data.getlist("findings"), "title": "Theirs"})
+        assert (form["title"].value(), form["description"].value(), form["version"].value()) == ("Theirs", "Mine", 2)
+        assert [row[0] for row in response.context["mine"]] == ["Description"]
+        again = client.post(url, self.form_data(reload(scenario.action), description="Mine"))
         assert again.status_code == 302
         action = reload(scenario.action)
         assert (action.title, action.description, action.version) == ("Theirs", "Mine", 3)

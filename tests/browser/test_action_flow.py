@@ -156,8 +156,9 @@ def test_second_editor_gets_the_conflict_page_and_reapplies(browser, live_server
         assert other.get_by_text("Renamed by the first manager").first.is_visible()
         assert_accessible(other)
 
-        # Their own values are still in the form; the title the other manager chose is kept.
-        other.get_by_label("Title").fill("Renamed by the first manager")
+        # The form to save again holds the first manager's title and the second manager's description.
+        assert other.get_by_label("Title").input_value() == "Renamed by the first manager"
+        assert other.get_by_label("Description").input_value() == "Clarified by the second manager."
         other.get_by_role("button", name="Save changes").click()
         assert other.get_by_text("Your changes have been saved.").is_visible()
         assert other.get_by_role("heading", level=1).inner_text().endswith("Renamed by the first manager")
