@@ -67,7 +67,10 @@ def my_actions(user, *, today: dt.date | None = None) -> MyActions:
     )
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     recent = list(
-        rows.filter(_involving(user), last_update_at__gte=since).order_by("-last_update_at", "-pk")[:RECENT_LIMIT]
+        # distinct: the join through supporting organisations would otherwise repeat an action once per supporter.
+        rows.filter(_involving(user), last_update_at__gte=since)
+        .distinct()
+        .order_by("-last_update_at", "-pk")[:RECENT_LIMIT]
     )
     return MyActions(
         overdue=overdue,

@@ -66,6 +66,15 @@ class TestMyActions:
         client.force_login(world.officer)
         assert client.get(reverse("my_actions")).context["mine"].recently_updated == [reload(scenario.action)]
 
+    def test_an_action_with_several_supporters_is_listed_once(self, client, world, scenario):
+        other_partner = f.OrganisationFactory(name="Northshire Health Trust")
+        scenario.action.supporting_organisations.set([world.icb, other_partner])
+        services.progress_update_create(
+            action=scenario.action, author=world.officer, text="Going well", rag="green", percent_complete=10
+        )
+        client.force_login(world.officer)
+        assert client.get(reverse("my_actions")).context["mine"].recently_updated == [reload(scenario.action)]
+
 
 class TestAccess:
     @pytest.mark.parametrize(
@@ -269,6 +278,13 @@ class TestEditAndConflict:
         assert again.status_code == 302
         action = reload(scenario.action)
         assert (action.title, action.description, action.version) == ("Theirs", "Mine", 3)
+
+    def test_supporting_organisation_changes_show_in_the_timeline(self, client, world, scenario):
+        client.force_login(world.officer)
+        data = {"version": "1", "description": "", "supporting_organisations": [world.icb.pk]}
+        assert client.post(reverse("action_edit", args=[scenario.action.pk]), data).status_code == 302
+        page = client.get(detail_url(scenario.action)).content.decode()
+        assert "Supporting organisations: none → NHS Northshire ICB" in page
 
     def test_edits_show_in_the_timeline(self, client, world, scenario):
         client.force_login(world.manager)
