@@ -268,10 +268,18 @@ def _history_reason(text: str) -> str:
     return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
 
 
-def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fields) -> Action:
+def _transition(
+    *, action_id: int, user, to_status: str, allowed_from: tuple[str, ...], reason: str = "", **fields
+) -> Action:
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action_id)
         previous = action.status
+        # The callers checked the status they read; two people acting at once (two board members signing off)
+        # are told here, under the row lock, so the step is recorded once.
+        if previous not in allowed_from:
+            raise ValidationError(
+                f"Someone else has just changed this action: it is now {action.get_status_display().lower()}."
+            )
         StatusChange.objects.create(
             action=action, from_status=previous, to_status=to_status, changed_by=user, reason=reason
         )
@@ -306,6 +314,7 @@ def action_complete(*, action: Action, user, statement: str, files: Sequence[Upl
         action_id=action.pk,
         user=user,
         to_status=Action.Status.COMPLETED,
+        allowed_from=Action.OPEN_STATUSES,
         reason=statement.strip(),
         completed_at=timezone.now(),
         percent_complete=100,
@@ -321,6 +330,7 @@ def action_sign_off(*, action: Action, user, note: str = "") -> Action:
         action_id=action.pk,
         user=user,
         to_status=Action.Status.SIGNED_OFF,
+        allowed_from=(Action.Status.COMPLETED,),
         reason=note.strip(),
         rag=Action.Rag.BLUE,
         signed_off_at=timezone.now(),
@@ -339,6 +349,7 @@ def action_send_back(*, action: Action, user, reason: str) -> Action:
         action_id=action.pk,
         user=user,
         to_status=Action.Status.REOPENED,
+        allowed_from=(Action.Status.COMPLETED,),
         reason=reason.strip(),
         completed_at=None,
     )
@@ -353,5 +364,10 @@ def action_cancel(*, action: Action, user, reason: str) -> Action:
         raise ValidationError({"reason": "Enter the reason the action is being cancelled."})
     rag = Action.Rag.GREEN if action.rag == Action.Rag.BLUE else action.rag
     return _transition(
-        action_id=action.pk, user=user, to_status=Action.Status.CANCELLED, reason=reason.strip(), rag=rag
+        action_id=action.pk,
+        user=user,
+        to_status=Action.Status.CANCELLED,
+        allowed_from=(*Action.OPEN_STATUSES, Action.Status.COMPLETED),
+        reason=reason.strip(),
+        rag=rag,
     )
