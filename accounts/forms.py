@@ -23,9 +23,7 @@ class SignInForm(AuthenticationForm):
         label="Username",
         max_length=254,
         error_messages={"required": "Enter your username"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
     password = forms.CharField(
         label="Password",
