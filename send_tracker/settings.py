@@ -170,7 +170,8 @@ STORAGES = {
         )
     },
 }
-# Evidence files live outside the static root and are only ever served through an access-checked view.
+# Evidence files live outside the static root and are only ever served through an access-checked view,
+# never from a public URL (so there is no MEDIA_URL).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = None
 
