@@ -21,7 +21,9 @@ class ActionFilter(django_filters.FilterSet):
     rag = django_filters.MultipleChoiceFilter(choices=Action.Rag.choices)
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", help_text="On or after.")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", help_text="On or before.")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Open and past its due date.")
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_overdue", help_text="Open and past its due date."
+    )
     q = django_filters.CharFilter(method="filter_text", help_text="Reference, title or description.")
 
     class Meta:
@@ -30,9 +32,7 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=Action.OPEN_STATUSES, due_date__lt=timezone.localdate())
-        if value is None:
-            return queryset
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -88,7 +88,6 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             .select_related("plan", "lead_organisation", "lead_officer")
             .prefetch_related("findings", "supporting_organisations")
             .order_by("plan_id", "reference")
-            .distinct()
         )
 
     def partial_update(self, request, pk=None):
