@@ -330,6 +330,12 @@ class _Planner:
         if not raw:
             row.fields["lead_officer"] = None
             return
+        organisation = self.organisations.get(raw.lower())
+        if organisation is not None and "lead_organisation" not in self.preview.mapping:
+            # A single "Lead" column often names the organisation rather than a person.
+            row.fields["lead_organisation"] = organisation
+            row.warnings[:] = [w for w in row.warnings if not w.startswith("No lead organisation")]
+            return
         email = v.EMAIL.search(raw)
         keys = [email.group(0).lower()] if email else []
         keys.append(re.sub(r"<[^>]*>|\([^)]*\)", "", raw).strip().lower())

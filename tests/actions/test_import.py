@@ -178,6 +178,14 @@ def test_unknown_officer_is_a_warning_with_a_suggestion(plan, world):
     assert any(f'Did you mean "{name}"' in w for w in row.warnings)
 
 
+def test_a_single_lead_column_naming_an_organisation_sets_the_lead_organisation(plan, world):
+    data = xlsx([["Ref", "Action", "Lead", "Deadline"], ["2.1", "Do a thing", "NHS Northshire ICB", "31/03/2025"]])
+    row = preview_of(plan, world.manager, data).rows[0]
+
+    assert row.fields["lead_organisation"] == world.icb
+    assert row.warnings == []
+
+
 def test_unknown_finding_and_bad_values_are_listed_on_the_row(plan, world):
     data = xlsx([HEADERS, ["2.1", "AW9", "Do a thing", "", "", "soon", "whenever", "purple", "", "", ""]])
     errors = preview_of(plan, world.manager, data).rows[0].errors
