@@ -20,7 +20,10 @@ class ApiTokenForm(forms.Form):
         label="Name",
         max_length=100,
         help_text='What will use the token, for example "Power BI board report".',
-        error_messages={"required": "Enter a name for the token.", "max_length": "Use 100 characters or fewer."},
+        error_messages={
+            "required": "Enter a name for the token.",
+            "max_length": "Use 100 characters or fewer.",
+        },
     )
 
 

@@ -10,7 +10,7 @@ from rest_framework import authentication, exceptions
 from .models import ApiToken
 from .services import hash_key
 
-# Recording every request's time would be a write per read; once every few minutes is enough to spot unused tokens.
+# Recording every request's time would be a write per read; every few minutes is enough to spot unused tokens.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 

@@ -1,8 +1,8 @@
 """A documentation page for the API, rendered on the server from the OpenAPI schema.
 
-Swagger UI and Redoc load their JavaScript from a CDN, which the content security policy does not allow; this page
-needs no script and lists each path, its operations, parameters and request fields. The schema itself is at
-/api/schema/ (YAML, or JSON with ?format=json) for tools that read OpenAPI.
+Swagger UI and Redoc load their JavaScript from a CDN, which the content security policy does not allow; this
+page needs no script and lists each path, its operations, parameters and request fields. The schema itself
+is at /api/schema/ (YAML, or JSON with ?format=json) for tools that read OpenAPI.
 """
 
 from __future__ import annotations
@@ -35,32 +35,40 @@ def _operations(schema: dict) -> list[dict]:
             if method not in item:
                 continue
             operation = item[method]
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            body = (
+                operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            )
             fields = _resolve(schema, body).get("properties", {}) if body else {}
             required = set(_resolve(schema, body).get("required", [])) if body else set()
-            operations.append({
-                "method": method.upper(),
-                "path": path,
-                "summary": operation.get("summary") or operation.get("operationId", ""),
-                "description": operation.get("description", ""),
-                "parameters": [
-                    {
-                        "name": p["name"],
-                        "where": p["in"],
-                        "type": p.get("schema", {}).get("type", ""),
-                        "description": p.get("description", ""),
-                        "required": p.get("required", False),
-                    }
-                    for p in operation.get("parameters", [])
-                ],
-                "fields": [
-                    {"name": name, "type": spec.get("type", "object"), "required": name in required,
-                     "description": spec.get("description", "")}
-                    for name, spec in fields.items()
-                    if not spec.get("readOnly")
-                ],
-                "responses": sorted(operation.get("responses", {})),
-            })
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary") or operation.get("operationId", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "where": p["in"],
+                            "type": p.get("schema", {}).get("type", ""),
+                            "description": p.get("description", ""),
+                            "required": p.get("required", False),
+                        }
+                        for p in operation.get("parameters", [])
+                    ],
+                    "fields": [
+                        {
+                            "name": name,
+                            "type": spec.get("type", "object"),
+                            "required": name in required,
+                            "description": spec.get("description", ""),
+                        }
+                        for name, spec in fields.items()
+                        if not spec.get("readOnly")
+                    ],
+                    "responses": sorted(operation.get("responses", {})),
+                }
+            )
     return operations
 
 

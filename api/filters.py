@@ -20,9 +20,13 @@ class ActionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Action.Status.choices)
     rag = django_filters.MultipleChoiceFilter(choices=Action.Rag.choices)
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", help_text="On or after.")
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", help_text="On or before.")
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", help_text="On or before."
+    )
     overdue = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], method="filter_overdue", help_text="Open and past its due date."
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_overdue",
+        help_text="Open and past its due date.",
     )
     q = django_filters.CharFilter(method="filter_text", help_text="Reference, title or description.")
 

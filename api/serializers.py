@@ -9,7 +9,6 @@ from accounts.models import User
 from actions.models import Action, ActionPlan, Measure, MeasureValue, ProgressUpdate
 from inspections.models import Finding, Inspection, LocalArea, Organisation
 
-
 # Blue is set by sign-off, never sent by a client.
 RAG_SETTABLE = [choice for choice in Action.Rag.choices if choice[0] != Action.Rag.BLUE]
 
@@ -25,8 +24,18 @@ class AreaSerializer(serializers.ModelSerializer):
 class InspectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Inspection
-        fields = ["id", "area", "framework", "kind", "onsite_start", "onsite_end", "published_on", "outcome",
-                  "report_url", "follows"]
+        fields = [
+            "id",
+            "area",
+            "framework",
+            "kind",
+            "onsite_start",
+            "onsite_end",
+            "published_on",
+            "outcome",
+            "report_url",
+            "follows",
+        ]
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -40,8 +49,18 @@ class FindingSerializer(serializers.ModelSerializer):
 class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionPlan
-        fields = ["id", "area", "inspection", "kind", "title", "status", "submission_due", "submitted_on",
-                  "accepted_on", "published_url"]
+        fields = [
+            "id",
+            "area",
+            "inspection",
+            "kind",
+            "title",
+            "status",
+            "submission_due",
+            "submitted_on",
+            "accepted_on",
+            "published_url",
+        ]
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -52,10 +71,32 @@ class ActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Action
-        fields = ["id", "plan", "area", "reference", "title", "description", "findings", "lead_organisation",
-                  "lead_organisation_name", "lead_officer", "lead_officer_name", "supporting_organisations",
-                  "start_date", "due_date", "original_due_date", "status", "rag", "success_measure",
-                  "percent_complete", "last_update_at", "completed_at", "signed_off_at", "version", "is_overdue"]
+        fields = [
+            "id",
+            "plan",
+            "area",
+            "reference",
+            "title",
+            "description",
+            "findings",
+            "lead_organisation",
+            "lead_organisation_name",
+            "lead_officer",
+            "lead_officer_name",
+            "supporting_organisations",
+            "start_date",
+            "due_date",
+            "original_due_date",
+            "status",
+            "rag",
+            "success_measure",
+            "percent_complete",
+            "last_update_at",
+            "completed_at",
+            "signed_off_at",
+            "version",
+            "is_overdue",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -69,14 +110,16 @@ class ActionSerializer(serializers.ModelSerializer):
 
 
 class ActionPatchSerializer(serializers.Serializer):
-    """A partial update. `version` is the version the client read; a stale one gets 409 and the current action."""
+    """A partial update. `version` is the version the client read; if stale: 409 and the current action."""
 
     version = serializers.IntegerField(min_value=1)
     reference = serializers.CharField(max_length=16, required=False)
     title = serializers.CharField(max_length=300, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     findings = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Finding.objects.none())
-    lead_organisation = serializers.PrimaryKeyRelatedField(required=False, queryset=Organisation.objects.all())
+    lead_organisation = serializers.PrimaryKeyRelatedField(
+        required=False, queryset=Organisation.objects.all()
+    )
     lead_officer = serializers.PrimaryKeyRelatedField(
         required=False, allow_null=True, queryset=User.objects.filter(is_active=True)
     )
@@ -97,7 +140,9 @@ class ActionPatchSerializer(serializers.Serializer):
 
     def validate(self, data: dict) -> dict:
         if "due_date" in data and not data.get("due_date_reason", "").strip():
-            raise serializers.ValidationError({"due_date_reason": "Give the reason the due date is changing."})
+            raise serializers.ValidationError(
+                {"due_date_reason": "Give the reason the due date is changing."}
+            )
         return data
 
 
@@ -127,8 +172,18 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Measure
-        fields = ["id", "area", "name", "unit", "direction", "baseline", "baseline_date", "target", "target_date",
-                  "findings"]
+        fields = [
+            "id",
+            "area",
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "baseline_date",
+            "target",
+            "target_date",
+            "findings",
+        ]
 
 
 class MeasureValueSerializer(serializers.ModelSerializer):

@@ -20,7 +20,7 @@ def hash_key(key: str) -> str:
 
 
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
-    """Make a token for `user`; returns it with the secret key, which is never stored and never shown again."""
+    """Make a token for `user`; returns it with its secret key, which is never stored or shown again."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Enter a name for the token, such as the tool that will use it."})

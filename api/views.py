@@ -1,4 +1,4 @@
-"""REST API, version 1. Every queryset starts from accounts.access, so anything outside the user's areas is 404."""
+"""REST API, version 1. Every queryset starts from accounts.access: outside the user's areas is 404."""
 
 from __future__ import annotations
 
@@ -48,8 +48,10 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.FindingFilter
 
     def get_queryset(self):
-        return access.visible_findings(self.request.user).select_related("inspection").order_by(
-            "inspection_id", "reference"
+        return (
+            access.visible_findings(self.request.user)
+            .select_related("inspection")
+            .order_by("inspection_id", "reference")
         )
 
 
@@ -167,7 +169,11 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.MeasureFilter
 
     def get_queryset(self):
-        return access.visible_measures(self.request.user).prefetch_related("findings").order_by("area_id", "name")
+        return (
+            access.visible_measures(self.request.user)
+            .prefetch_related("findings")
+            .order_by("area_id", "name")
+        )
 
 
 class MeasureValueViewSet(viewsets.ReadOnlyModelViewSet):

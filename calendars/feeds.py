@@ -1,8 +1,8 @@
 """Build the iCalendar document of a user's deadlines.
 
-Each deadline is an all-day event whose UID never changes (it names the action or plan, not the date), so when a
-due date is revised, calendar clients move the existing event instead of adding a second one. SEQUENCE follows the
-action's version so clients know which copy is newer.
+Each deadline is an all-day event whose UID never changes (it names the action or plan, not the date), so
+when a due date is revised, calendar clients move the existing event instead of adding a second one. SEQUENCE
+follows the action's version so clients know which copy is newer.
 """
 
 from __future__ import annotations

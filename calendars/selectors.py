@@ -12,7 +12,7 @@ FEED_STATUSES = (*Action.OPEN_STATUSES, Action.Status.COMPLETED)
 
 
 def feed_actions(user) -> QuerySet[Action]:
-    """Actions the user leads, or whose supporting organisations include one of theirs, in areas they can see."""
+    """Actions the user leads, or that one of their organisations supports, in areas they can see."""
     supports = Q(supporting_organisations__in=access.user_organisation_ids(user))
     return (
         access.visible_actions(user)

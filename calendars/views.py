@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.conf import settings
 from django.views.decorators.http import require_GET, require_POST
 
 from .feeds import user_calendar

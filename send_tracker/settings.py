@@ -253,8 +253,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
-    # Per token (or per signed-in user in the browser). Counted in the default cache: use a shared cache (Redis)
-    # when more than one web process serves the API, or each process keeps its own count.
+    # Per token (or per signed-in user in the browser), counted in the default cache: use a shared cache
+    # (Redis) when more than one web process serves the API, or each process keeps its own count.
     "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -262,8 +262,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SEND Tracker API",
-    "DESCRIPTION": "Local areas' SEND inspections, findings, improvement plans, actions, progress updates and "
-    "measures, limited to the areas the caller can see.",
+    "DESCRIPTION": "Local areas' SEND inspections, findings, improvement plans, actions, progress updates "
+    "and measures, limited to the areas the caller can see.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

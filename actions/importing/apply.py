@@ -27,7 +27,8 @@ class ImportReport:
     rejected: int
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected"
+        counts = (self.created, "created"), (self.updated, "updated"), (self.unchanged, "unchanged")
+        return ", ".join(f"{n} {word}" for n, word in (*counts, (self.rejected, "rejected")))
 
 
 def report_for(preview: ImportPreview) -> ImportReport:
@@ -41,7 +42,8 @@ def import_apply(*, preview: ImportPreview, user) -> ImportReport:
     1. Refuse a preview with file or row errors: a partial import would leave the plan half old, half new.
     2. In one transaction, create new actions and change existing ones through the services, so each change is
        in the history and bumps the version; a due date moves through action_revise_due_date with a reason.
-    3. Any failure (someone changed an action since the preview, a rule the database holds) rolls back all rows.
+    3. Any failure (someone changed an action since the preview, a rule the database holds) rolls back
+       every row.
     """
     if not preview.can_apply:
         raise ImportRefused("The file has errors; correct them and upload it again. Nothing was imported.")

@@ -369,14 +369,15 @@ class _Planner:
         if action is None:
             if status is not None and status not in NEW_ACTION_STATUSES:
                 row.errors.append(
-                    f'A new action starts as "Not started" or "In progress", not "{Action.Status(status).label}": '
-                    "completion and sign-off are recorded on the action's page."
+                    'A new action starts as "Not started" or "In progress", '
+                    f'not "{Action.Status(status).label}": completion and sign-off are steps on its page.'
                 )
             row.fields["status"] = status or Action.Status.NOT_STARTED
         elif status is not None and status != action.status:
             row.warnings.append(
                 f'Status "{Action.Status(status).label}" was not imported: the action stays '
-                f'"{action.get_status_display()}". Completion, sign-off and cancelling are done on the action\'s page.'
+                f'"{action.get_status_display()}". Completion, sign-off and cancelling are done on the '
+                "action's page."
             )
         effective_status = row.fields.get("status", action.status if action else None)
         if rag == Action.Rag.BLUE and effective_status != Action.Status.SIGNED_OFF:

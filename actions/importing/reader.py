@@ -1,8 +1,8 @@
 """Turn an uploaded file into rows of cell values, or say clearly why it cannot be read.
 
-Spreadsheets are read with openpyxl and `data_only=True`: a formula gives the value Excel saved with it and is never
-evaluated here. CSV is decoded as UTF-8 (with or without a byte-order mark), falling back to Windows-1252, which is
-what Excel writes on most council laptops.
+Spreadsheets are read with openpyxl and `data_only=True`: a formula gives the value Excel saved with it and is
+never evaluated here. CSV is decoded as UTF-8 (with or without a byte-order mark), falling back to
+Windows-1252, which is what Excel writes on most council laptops.
 """
 
 from __future__ import annotations
@@ -116,7 +116,8 @@ def _too_many_rows(count: int) -> str:
 def _no_header_message() -> str:
     return (
         "No header row was found. The sheet needs a row of column names including a reference (for example "
-        '"Ref"), the action ("Action" or "What we will do") and a due date ("Due date", "Deadline" or "By when").'
+        '"Ref"), the action ("Action" or "What we will do") and a due date '
+        '("Due date", "Deadline" or "By when").'
     )
 
 
@@ -150,9 +151,9 @@ def _sheet_from_worksheet(ws, formula_ws) -> Sheet | None:
     if len(rows) > MAX_ROWS:
         raise ImportFileError(_too_many_rows(len(rows)))
     for cell_range in merged:
-        if cell_range.min_row - 1 >= data_start and cell_range.min_row == cell_range.max_row:
-            if cell_range.min_row not in sections:
-                warnings.append(f"Cells {cell_range.coord} are merged; only the first cell's value was read.")
+        in_data = cell_range.min_row - 1 >= data_start and cell_range.min_row == cell_range.max_row
+        if in_data and cell_range.min_row not in sections:
+            warnings.append(f"Cells {cell_range.coord} are merged; only the first cell's value was read.")
     return Sheet(
         name=ws.title,
         headers=headers,

@@ -37,7 +37,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 def _managed_plan(request: HttpRequest, plan_id: int) -> ActionPlan:
-    """A plan the user manages; one they can see but not manage is refused, one they cannot see is not found."""
+    """A plan the user manages. Seen but not managed: refused; not seen: not found."""
     plan = access.get_visible_or_404(access.visible_plans(request.user).select_related("area"), pk=plan_id)
     if not access.can_manage_area(request.user, plan.area):
         raise PermissionDenied("Only the area's plan managers can import a plan.")

@@ -29,7 +29,7 @@ _WIDTHS = {
 _GUIDANCE = (
     (
         "Ref",
-        "Required. Unique in the plan, for example 1.2. Importing again updates the action with this reference.",
+        "Required. Unique in the plan, for example 1.2. Importing again updates the action with this ref.",
     ),
     ("Finding", "The finding's reference, for example AW1; several separated by semicolons."),
     ("Action", "Required. What will be done."),

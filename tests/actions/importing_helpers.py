@@ -23,7 +23,7 @@ def xlsx(rows: list[list[object]], *, merges: tuple[str, ...] = (), title: str =
 
 
 def with_cached_formula_values(data: bytes, cached: dict[str, str]) -> bytes:
-    """Give formula cells the value Excel would have saved with them (openpyxl writes formulas without one)."""
+    """Give formula cells the value Excel would have saved with them (openpyxl saves none)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -179,7 +179,9 @@ def test_unknown_officer_is_a_warning_with_a_suggestion(plan, world):
 
 
 def test_a_single_lead_column_naming_an_organisation_sets_the_lead_organisation(plan, world):
-    data = xlsx([["Ref", "Action", "Lead", "Deadline"], ["2.1", "Do a thing", "NHS Northshire ICB", "31/03/2025"]])
+    data = xlsx(
+        [["Ref", "Action", "Lead", "Deadline"], ["2.1", "Do a thing", "NHS Northshire ICB", "31/03/2025"]]
+    )
     row = preview_of(plan, world.manager, data).rows[0]
 
     assert row.fields["lead_organisation"] == world.icb
@@ -375,8 +377,8 @@ def test_more_than_ten_thousand_rows_is_refused(plan, world):
 
 
 def wsoa_workbook(world) -> bytes:
-    """Title rows, a two-row header with "Lead" over organisation and officer, a merged heading row for each area
-    of weakness, dates as Excel dates and as text."""
+    """Title rows, a two-row header with "Lead" over organisation and officer, a merged heading row for each
+    area of weakness, dates as Excel dates and as text."""
     rows = [
         ["Northshire Local Area Partnership: Written Statement of Action"] + [None] * 8,
         ["Version 3, agreed by the SEND Improvement Board"] + [None] * 8,

@@ -26,13 +26,33 @@ def frozen_today():
 @pytest.fixture
 def data(world):
     plan = f.ActionPlanFactory(area=world.area)
-    finding = f.FindingFactory(inspection=plan.inspection, reference="AW1", kind=Finding.Kind.SIGNIFICANT_WEAKNESS)
-    overdue = f.ActionFactory(plan=plan, reference="1.1", title="Audit EHC plans", due_date=dt.date(2024, 5, 31),
-                              lead_officer=world.officer, findings=[finding], rag=Action.Rag.RED)
-    upcoming = f.ActionFactory(plan=plan, reference="1.2", title="Train staff", due_date=dt.date(2024, 9, 30),
-                               lead_organisation=world.icb, supporting_organisations=[world.council])
-    done = f.ActionFactory(plan=plan, reference="1.3", title="Publish the local offer", due_date=dt.date(2024, 5, 1),
-                           status=Action.Status.COMPLETED)
+    finding = f.FindingFactory(
+        inspection=plan.inspection, reference="AW1", kind=Finding.Kind.SIGNIFICANT_WEAKNESS
+    )
+    overdue = f.ActionFactory(
+        plan=plan,
+        reference="1.1",
+        title="Audit EHC plans",
+        due_date=dt.date(2024, 5, 31),
+        lead_officer=world.officer,
+        findings=[finding],
+        rag=Action.Rag.RED,
+    )
+    upcoming = f.ActionFactory(
+        plan=plan,
+        reference="1.2",
+        title="Train staff",
+        due_date=dt.date(2024, 9, 30),
+        lead_organisation=world.icb,
+        supporting_organisations=[world.council],
+    )
+    done = f.ActionFactory(
+        plan=plan,
+        reference="1.3",
+        title="Publish the local offer",
+        due_date=dt.date(2024, 5, 1),
+        status=Action.Status.COMPLETED,
+    )
     update = f.ProgressUpdateFactory(action=overdue, author=world.officer)
     measure = f.MeasureFactory(area=world.area, name="EHC plans in 20 weeks")
     value = f.MeasureValueFactory(measure=measure)
@@ -51,11 +71,23 @@ def data(world):
         "progress-updates": (update, other_update),
         "measures": (measure, other_measure),
         "measure-values": (value, other_value),
-        "overdue": overdue, "upcoming": upcoming, "done": done, "plan": plan,
+        "overdue": overdue,
+        "upcoming": upcoming,
+        "done": done,
+        "plan": plan,
     }
 
 
-ENDPOINTS = ["areas", "inspections", "findings", "plans", "actions", "progress-updates", "measures", "measure-values"]
+ENDPOINTS = [
+    "areas",
+    "inspections",
+    "findings",
+    "plans",
+    "actions",
+    "progress-updates",
+    "measures",
+    "measure-values",
+]
 IN_AREA = ["officer", "health_officer", "manager", "chair", "pcf", "adviser", "admin"]
 
 
@@ -154,15 +186,21 @@ def test_api_client_lists_an_areas_overdue_actions_with_a_token(api_as, world, d
     ],
 )
 def test_action_filters(api_as, world, data, params, expected):
-    lookups = {"icb": world.icb.pk, "officer": world.officer.pk, "aw1": data["findings"][0].pk,
-               "plan": data["plan"].pk}
+    lookups = {
+        "icb": world.icb.pk,
+        "officer": world.officer.pk,
+        "aw1": data["findings"][0].pk,
+        "plan": data["plan"].pk,
+    }
     params = {k: lookups.get(v, v) if isinstance(v, str) else v for k, v in params.items()}
     response = api_as(world.admin).get("/api/v1/actions/", {**params, "area": world.area.pk})
 
     assert [a["reference"] for a in response.json()["results"]] == expected
 
 
-@pytest.mark.parametrize("params", [{"due_after": "soon"}, {"status": "lost"}, {"overdue": "maybe"}, {"area": "x"}])
+@pytest.mark.parametrize(
+    "params", [{"due_after": "soon"}, {"status": "lost"}, {"overdue": "maybe"}, {"area": "x"}]
+)
 def test_a_bad_filter_value_is_a_400_naming_it(api_as, world, data, params):
     response = api_as(world.manager).get("/api/v1/actions/", params)
 
@@ -208,7 +246,9 @@ def test_a_stale_version_gets_409_with_the_current_action(api_as, world, data):
     client = api_as(world.manager)
     client.patch(f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "First save"})
 
-    response = client.patch(f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "Second save"})
+    response = client.patch(
+        f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "Second save"}
+    )
 
     assert response.status_code == 409
     assert response.json()["current"]["title"] == "First save"
@@ -218,7 +258,9 @@ def test_a_stale_version_gets_409_with_the_current_action(api_as, world, data):
 
 def test_a_stale_version_with_nothing_to_change_is_still_409(api_as, world, data):
     action = data["overdue"]
-    response = api_as(world.manager).patch(f"/api/v1/actions/{action.pk}/", {"version": action.version - 1 or 99})
+    response = api_as(world.manager).patch(
+        f"/api/v1/actions/{action.pk}/", {"version": action.version - 1 or 99}
+    )
     assert response.status_code == 409
 
 
@@ -250,7 +292,9 @@ def test_a_lead_officer_may_change_the_description_but_not_the_title(api_as, wor
     client = api_as(world.officer)
     url = f"/api/v1/actions/{action.pk}/"
 
-    assert client.patch(url, {"version": action.version, "description": "With the QA team"}).status_code == 200
+    assert (
+        client.patch(url, {"version": action.version, "description": "With the QA team"}).status_code == 200
+    )
     assert client.patch(url, {"version": action.version + 1, "title": "Mine now"}).status_code == 403
 
 
@@ -265,7 +309,9 @@ def test_people_who_do_not_manage_the_action_cannot_change_it(api_as, world, dat
 
 def test_changing_an_action_in_another_area_is_404(api_as, world, data):
     action = data["actions"][1]
-    response = api_as(world.manager).patch(f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "x"})
+    response = api_as(world.manager).patch(
+        f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "x"}
+    )
     assert response.status_code == 404
 
 
@@ -276,7 +322,10 @@ def test_blue_cannot_be_set_and_bad_values_are_400(api_as, world, data):
 
     assert client.patch(url, {"version": action.version, "rag": "blue"}).status_code == 400
     assert client.patch(url, {"version": action.version, "start_date": "2024-12-01"}).status_code == 400
-    assert client.patch(url, {"version": action.version, "findings": [data["findings"][1].pk]}).status_code == 400
+    assert (
+        client.patch(url, {"version": action.version, "findings": [data["findings"][1].pk]}).status_code
+        == 400
+    )
 
 
 def test_actions_cannot_be_replaced_or_deleted(api_as, world, data):

@@ -1,5 +1,5 @@
-"""Schemathesis against the published OpenAPI schema, in-process against the WSGI application: no input, valid or
-not, may produce a server error. The number of examples is bounded so the run stays short."""
+"""Schemathesis against the published OpenAPI schema, in-process against the WSGI application: no input,
+valid or not, may produce a server error. The number of examples is bounded so the run stays short."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ EXAMPLES = 12
 def populated(world):
     plan = f.ActionPlanFactory(area=world.area)
     finding = f.FindingFactory(inspection=plan.inspection)
-    action = f.ActionFactory(plan=plan, lead_officer=world.officer, findings=[finding], due_date=dt.date(2030, 1, 1))
+    action = f.ActionFactory(
+        plan=plan, lead_officer=world.officer, findings=[finding], due_date=dt.date(2030, 1, 1)
+    )
     f.ProgressUpdateFactory(action=action, author=world.officer)
     f.MeasureValueFactory(measure=f.MeasureFactory(area=world.area))
     return action

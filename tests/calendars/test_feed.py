@@ -25,18 +25,48 @@ def frozen_today():
 
 @pytest.fixture
 def plan(world):
-    plan = f.ActionPlanFactory(area=world.area, status="draft", submitted_on=None, accepted_on=None,
-                               submission_due=dt.date(2024, 5, 10), title="Written statement of action")
-    f.ActionFactory(plan=plan, reference="1.1", title="Audit EHC plans", due_date=dt.date(2024, 7, 31),
-                    lead_officer=world.officer)
-    f.ActionFactory(plan=plan, reference="1.2", title="Train staff", due_date=dt.date(2024, 9, 30),
-                    lead_organisation=world.icb, supporting_organisations=[world.council])
-    f.ActionFactory(plan=plan, reference="1.3", title="Health-only action", due_date=dt.date(2024, 8, 1),
-                    lead_organisation=world.icb)
-    f.ActionFactory(plan=plan, reference="1.4", title="Cancelled", due_date=dt.date(2024, 8, 2),
-                    lead_officer=world.officer, status=Action.Status.CANCELLED)
+    plan = f.ActionPlanFactory(
+        area=world.area,
+        status="draft",
+        submitted_on=None,
+        accepted_on=None,
+        submission_due=dt.date(2024, 5, 10),
+        title="Written statement of action",
+    )
+    f.ActionFactory(
+        plan=plan,
+        reference="1.1",
+        title="Audit EHC plans",
+        due_date=dt.date(2024, 7, 31),
+        lead_officer=world.officer,
+    )
+    f.ActionFactory(
+        plan=plan,
+        reference="1.2",
+        title="Train staff",
+        due_date=dt.date(2024, 9, 30),
+        lead_organisation=world.icb,
+        supporting_organisations=[world.council],
+    )
+    f.ActionFactory(
+        plan=plan,
+        reference="1.3",
+        title="Health-only action",
+        due_date=dt.date(2024, 8, 1),
+        lead_organisation=world.icb,
+    )
+    f.ActionFactory(
+        plan=plan,
+        reference="1.4",
+        title="Cancelled",
+        due_date=dt.date(2024, 8, 2),
+        lead_officer=world.officer,
+        status=Action.Status.CANCELLED,
+    )
     other_plan = f.ActionPlanFactory(area=world.other_area, submission_due=dt.date(2024, 5, 11))
-    f.ActionFactory(plan=other_plan, reference="9.1", lead_officer=world.officer, due_date=dt.date(2024, 7, 1))
+    f.ActionFactory(
+        plan=other_plan, reference="9.1", lead_officer=world.officer, due_date=dt.date(2024, 7, 1)
+    )
     return plan
 
 
@@ -75,8 +105,11 @@ def test_a_revised_due_date_moves_the_same_event(client, world, plan):
     action = Action.objects.get(reference="1.1")
 
     services.action_revise_due_date(
-        action_id=action.pk, user=world.manager, expected_version=action.version,
-        new_due_date=dt.date(2024, 10, 31), reason="Auditors delayed",
+        action_id=action.pk,
+        user=world.manager,
+        expected_version=action.version,
+        new_due_date=dt.date(2024, 10, 31),
+        reason="Auditors delayed",
     )
     after = events(fetch(client, world.officer))["Due: 1.1 Audit EHC plans"]
 
