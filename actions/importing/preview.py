@@ -209,8 +209,15 @@ class _Planner:
         action = self.existing.get(row.reference.lower()) if row.reference else None
         if action is not None:
             row.action_id, row.action_version = action.pk, action.version
-        for cell in self.sheet.formula_cells.get(row_number, []):
-            row.warnings.append(f"Cell {cell} holds a formula; the value Excel saved with it was used.")
+        for name, column in self.sheet.formula_cells.get(row_number, []):
+            if column < len(cells) and cells[column] is None and column in self.preview.mapping.values():
+                # Saved by a tool that does not calculate: there is no value, and we never evaluate formulas.
+                row.errors.append(
+                    f"Cell {name} holds a formula with no saved value. Open the file in Excel and save it, "
+                    "or replace the formula with its value."
+                )
+            elif column in self.preview.mapping.values():
+                row.warnings.append(f"Cell {name} holds a formula; the value Excel saved with it was used.")
         self._read_fields(row, cells, action, section)
         if row.errors:
             row.outcome = REJECTED

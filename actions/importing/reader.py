@@ -43,7 +43,8 @@ class Sheet:
     warnings: list[str] = field(default_factory=list)
     # Rows that are one merged cell across the table: section headings such as "Area of weakness 1: ...".
     section_rows: dict[int, str] = field(default_factory=dict)
-    formula_cells: dict[int, list[str]] = field(default_factory=dict)  # row number -> cell names
+    # Row number -> (cell name, column index) of each formula cell.
+    formula_cells: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 def read_upload(data: bytes, filename: str) -> Sheet:
@@ -233,12 +234,13 @@ def _short(value: object) -> str:
     return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
 
 
-def _formula_cells(formula_ws, data_start: int) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
+def _formula_cells(formula_ws, data_start: int) -> dict[int, list[tuple[str, int]]]:
+    found: dict[int, list[tuple[str, int]]] = {}
     for row in formula_ws.iter_rows(min_row=data_start + 1):
         for cell in row:
             if getattr(cell, "data_type", None) == "f":
-                found.setdefault(cell.row, []).append(f"{get_column_letter(cell.column)}{cell.row}")
+                name = f"{get_column_letter(cell.column)}{cell.row}"
+                found.setdefault(cell.row, []).append((name, cell.column - 1))
     return found
 
 

@@ -8,6 +8,7 @@ applied is exactly what the user saw.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +30,8 @@ from .forms import ColumnMappingForm, ImportConfirmForm, PlanUploadForm
 from .workbook import XLSX_CONTENT_TYPE
 
 SESSION_KEY = "plan_imports"
+# Uploads left by previews nobody confirmed are removed after this long.
+UPLOAD_LIFETIME = timedelta(days=1)
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
@@ -62,6 +66,7 @@ def plan_import_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        _remove_abandoned_uploads()
         token = secrets.token_urlsafe(16)
         path = default_storage.save(f"imports/{token}", ContentFile(upload.read()))
         imports = request.session.get(SESSION_KEY, {})
@@ -69,6 +74,21 @@ def plan_import_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
         request.session[SESSION_KEY] = imports
         return redirect("plan_import_preview", plan_id=plan.pk, token=token)
     return render(request, "actions/plan_import.html", {"plan": plan, "form": form})
+
+
+def _remove_abandoned_uploads() -> None:
+    try:
+        _, names = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - UPLOAD_LIFETIME
+    for name in names:
+        path = f"imports/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except FileNotFoundError:
+            continue  # another request removed it first
 
 
 def _stored(request: HttpRequest, plan: ActionPlan, token: str) -> dict:

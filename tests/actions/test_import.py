@@ -344,6 +344,14 @@ def test_formulas_give_their_saved_values_and_are_never_evaluated(plan, world):
     assert row.warnings[0] == "Cell C2 holds a formula; the value Excel saved with it was used."
 
 
+def test_a_formula_without_a_saved_value_is_an_error_not_evaluated(plan, world):
+    data = xlsx([HEADERS, ["5.1", "", "Run audits", "", "", "", "=DATE(2024,7,31)"]])
+    row = preview_of(plan, world.manager, data).rows[0]
+
+    assert row.outcome == REJECTED
+    assert row.errors[0].startswith("Cell G2 holds a formula with no saved value.")
+
+
 def test_cells_merged_down_apply_to_each_row_with_a_warning(plan, world):
     data = xlsx(
         [

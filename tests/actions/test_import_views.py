@@ -102,6 +102,19 @@ def test_a_bad_file_shows_its_message(client, world, plan):
     assert b"Import 0" not in response.content
 
 
+def test_abandoned_uploads_are_removed_a_day_later(client, world, plan, settings):
+    client.force_login(world.manager)
+    upload(client, plan, plan_export_xlsx(plan))
+    assert len(list((settings.MEDIA_ROOT / "imports").iterdir())) == 1
+    with time_machine.travel(dt.datetime(2024, 5, 3, 9, 0, tzinfo=dt.UTC), tick=False):
+        import os
+
+        for path in (settings.MEDIA_ROOT / "imports").iterdir():
+            os.utime(path, (dt.datetime(2024, 5, 1, tzinfo=dt.UTC).timestamp(),) * 2)
+        upload(client, plan, plan_export_xlsx(plan))
+    assert len(list((settings.MEDIA_ROOT / "imports").iterdir())) == 1
+
+
 def test_an_officer_cannot_import(client, world, plan):
     client.force_login(world.officer)
     assert client.get(reverse("plan_import", args=[plan.pk])).status_code == 403
@@ -156,8 +169,52 @@ def test_command_dry_run_writes_nothing_and_apply_writes(tmp_path, world, plan):
     assert Action.objects.get(plan=plan, reference="1.1").title == "From the command line"
 
 
+def test_command_dry_run_fails_on_a_file_with_errors(tmp_path, world, plan):
+    path = tmp_path / "plan.csv"
+    path.write_text("Ref,Action,Due date\n1.9,Thing,someday\n")
+    with pytest.raises(CommandError, match="has errors"):
+        call_command("import_plan", str(path), plan=plan.pk, dry_run=True, user="manager")
+
+
 def test_command_refuses_a_bad_file(tmp_path, world, plan):
     path = tmp_path / "plan.csv"
     path.write_bytes(b"")
     with pytest.raises(CommandError, match="empty"):
         call_command("import_plan", str(path), plan=plan.pk, user="manager")
+
+
+def test_manager_downloads_the_plan_edits_three_rows_and_applies_exactly_those(client, world, plan):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(world.manager)
+    book = load_workbook(BytesIO(client.get(reverse("plan_export", args=[plan.pk])).content))
+    sheet = book["Actions"]
+    sheet["C2"] = "Action 1, reworded"
+    sheet["G3"] = dt.datetime(2024, 12, 31)
+    sheet["H4"] = "Amber"
+    edited = BytesIO()
+    book.save(edited)
+
+    preview = client.get(upload(client, plan, edited.getvalue(), "plan (edited).xlsx")["Location"])
+    changes = {
+        row.reference: [(c.label, c.new) for c in row.changes]
+        for row in preview.context["preview"].rows
+        if row.changes
+    }
+    assert changes == {
+        "1.1": [("Action", "Action 1, reworded")],
+        "1.2": [("Due date", "31/12/2024")],
+        "1.3": [("RAG", "Amber")],
+    }
+    confirm = client.post(
+        reverse("plan_import_confirm", args=[plan.pk, preview.context["token"]]),
+        {"digest": preview.context["preview"].digest},
+    )
+
+    assert str(confirm.context["report"]) == "0 created, 3 updated, 0 unchanged, 0 rejected"
+    actions = {a.reference: a for a in Action.objects.filter(plan=plan)}
+    assert actions["1.1"].title == "Action 1, reworded"
+    assert actions["1.2"].due_date == dt.date(2024, 12, 31)
+    assert actions["1.3"].rag == Action.Rag.AMBER

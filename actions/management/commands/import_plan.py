@@ -41,6 +41,8 @@ class Command(BaseCommand):
             raise CommandError(" ".join(preview.file_errors))
         if options["dry_run"]:
             self.stdout.write(f"Dry run, nothing written: {report_for(preview)}.")
+            if not preview.can_apply:
+                raise CommandError("The file has errors: importing it would be refused.")
             return
         try:
             report = import_apply(preview=preview, user=user)
