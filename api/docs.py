@@ -35,9 +35,7 @@ def _operations(schema: dict) -> list[dict]:
             if method not in item:
                 continue
             operation = item[method]
-            body = (
-                operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            )
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
             fields = _resolve(schema, body).get("properties", {}) if body else {}
             required = set(_resolve(schema, body).get("required", [])) if body else set()
             operations.append(

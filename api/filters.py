@@ -20,9 +20,7 @@ class ActionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Action.Status.choices)
     rag = django_filters.MultipleChoiceFilter(choices=Action.Rag.choices)
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", help_text="On or after.")
-    due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", help_text="On or before."
-    )
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", help_text="On or before.")
     overdue = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="filter_overdue",
@@ -42,9 +40,7 @@ class ActionFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(reference__iexact=value) | Q(title__icontains=value) | Q(description__icontains=value)
-        )
+        return queryset.filter(Q(reference__iexact=value) | Q(title__icontains=value) | Q(description__icontains=value))
 
 
 class InspectionFilter(django_filters.FilterSet):

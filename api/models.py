@@ -12,9 +12,7 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, help_text='What uses it, for example "Power BI board report".')
     # Only a hash is stored: the token itself is shown once, when it is created.
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(
-        max_length=12, help_text="The start of the token, so its owner can recognise it."
-    )
+    prefix = models.CharField(max_length=12, help_text="The start of the token, so its owner can recognise it.")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -23,9 +21,7 @@ class ApiToken(models.Model):
         ordering = ["user", "-created_at"]
         indexes = [
             # The account page: a user's tokens still in use.
-            models.Index(
-                fields=["user"], name="api_token_live_user_idx", condition=Q(revoked_at__isnull=True)
-            ),
+            models.Index(fields=["user"], name="api_token_live_user_idx", condition=Q(revoked_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -117,9 +117,7 @@ class ActionPatchSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     findings = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Finding.objects.none())
-    lead_organisation = serializers.PrimaryKeyRelatedField(
-        required=False, queryset=Organisation.objects.all()
-    )
+    lead_organisation = serializers.PrimaryKeyRelatedField(required=False, queryset=Organisation.objects.all())
     lead_officer = serializers.PrimaryKeyRelatedField(
         required=False, allow_null=True, queryset=User.objects.filter(is_active=True)
     )
@@ -140,9 +138,7 @@ class ActionPatchSerializer(serializers.Serializer):
 
     def validate(self, data: dict) -> dict:
         if "due_date" in data and not data.get("due_date_reason", "").strip():
-            raise serializers.ValidationError(
-                {"due_date_reason": "Give the reason the due date is changing."}
-            )
+            raise serializers.ValidationError({"due_date_reason": "Give the reason the due date is changing."})
         return data
 
 

@@ -19,7 +19,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", docs.api_docs, name="api_docs"),
     path("account/api-tokens/", account_views.api_token_list, name="api_tokens"),
-    path(
-        "account/api-tokens/<int:token_id>/revoke/", account_views.api_token_revoke, name="api_token_revoke"
-    ),
+    path("account/api-tokens/<int:token_id>/revoke/", account_views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -118,9 +118,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def _apply(self, action: Action, version: int, changes: dict, new_due, reason: str) -> Action:
         user = self.request.user
         if changes:
-            action = services.action_update(
-                action_id=action.pk, user=user, expected_version=version, changes=changes
-            )
+            action = services.action_update(action_id=action.pk, user=user, expected_version=version, changes=changes)
             version = action.version
         if new_due is not None and new_due != action.due_date:
             action = services.action_revise_due_date(
@@ -169,11 +167,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.MeasureFilter
 
     def get_queryset(self):
-        return (
-            access.visible_measures(self.request.user)
-            .prefetch_related("findings")
-            .order_by("area_id", "name")
-        )
+        return access.visible_measures(self.request.user).prefetch_related("findings").order_by("area_id", "name")
 
 
 class MeasureValueViewSet(viewsets.ReadOnlyModelViewSet):

@@ -149,9 +149,7 @@ def normalise(text: object) -> str:
     return " ".join(value.split())
 
 
-_ALIASES = {
-    normalise(alias): column.field for column in COLUMNS for alias in (column.header, *column.aliases)
-}
+_ALIASES = {normalise(alias): column.field for column in COLUMNS for alias in (column.header, *column.aliases)}
 
 
 def field_for_header(header: object) -> str | None:

@@ -27,8 +27,7 @@ class ColumnMappingForm(forms.Form):
     def __init__(self, *args, headers: list[str], mapping: dict[str, int], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "Not in the file")] + [
-            (str(i), f"Column {get_column_letter(i + 1)}: {h or '(no header)'}")
-            for i, h in enumerate(headers)
+            (str(i), f"Column {get_column_letter(i + 1)}: {h or '(no header)'}") for i, h in enumerate(headers)
         ]
         for column in COLUMNS:
             self.fields[f"map_{column.field}"] = forms.ChoiceField(

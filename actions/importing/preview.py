@@ -148,11 +148,7 @@ class _Planner:
 
     def __init__(self, plan: ActionPlan, user, preview: ImportPreview, sheet: Sheet):
         self.plan, self.user, self.preview, self.sheet = plan, user, preview, sheet
-        latest = (
-            ProgressUpdate.objects.filter(action=OuterRef("pk"))
-            .order_by("-created_at", "-pk")
-            .values("text")[:1]
-        )
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk").values("text")[:1]
         self.existing = {
             a.reference.lower(): a
             for a in Action.objects.filter(plan=plan)
@@ -183,9 +179,7 @@ class _Planner:
         section = ""
         for row_number, cells in self.sheet.rows:
             if row_number in self.sheet.section_rows or self._looks_like_section(cells):
-                section = self.sheet.section_rows.get(row_number) or next(
-                    v.text(c) for c in cells if v.text(c)
-                )
+                section = self.sheet.section_rows.get(row_number) or next(v.text(c) for c in cells if v.text(c))
                 self.preview.sections.append(section)
                 continue
             self.preview.rows.append(self._plan_row(row_number, cells, section))
@@ -198,11 +192,7 @@ class _Planner:
     def _looks_like_section(self, cells: list[object]) -> bool:
         """A heading row between actions: one filled cell and no action or due date."""
         filled = [c for c in cells if v.text(c)]
-        return (
-            len(filled) == 1
-            and not v.text(self._cell(cells, "title"))
-            and not v.text(self._cell(cells, "due_date"))
-        )
+        return len(filled) == 1 and not v.text(self._cell(cells, "title")) and not v.text(self._cell(cells, "due_date"))
 
     def _plan_row(self, row_number: int, cells: list[object], section: str) -> RowPlan:
         row = RowPlan(row_number=row_number, reference=v.text(self._cell(cells, "reference")))
@@ -318,9 +308,7 @@ class _Planner:
                 row.errors.append(
                     f'Lead organisation "{raw}" is not known.'
                     + v.did_you_mean(
-                        v.suggestions(
-                            raw, [*self.area_org_names, *(o.name for o in self.organisations.values())]
-                        )
+                        v.suggestions(raw, [*self.area_org_names, *(o.name for o in self.organisations.values())])
                     )
                     + " An administrator can add it."
                 )
@@ -352,9 +340,7 @@ class _Planner:
                 row.fields["lead_officer"] = people[0]
                 return
             if len(people) > 1:
-                row.warnings.append(
-                    f'Lead officer "{raw}" matches {len(people)} people; give their email address.'
-                )
+                row.warnings.append(f'Lead officer "{raw}" matches {len(people)} people; give their email address.')
                 break
         else:
             row.warnings.append(
@@ -406,9 +392,7 @@ class _Planner:
             if action.is_open:
                 row.new_update = raw
             else:
-                row.warnings.append(
-                    "The latest update was not imported: updates are only posted on open actions."
-                )
+                row.warnings.append("The latest update was not imported: updates are only posted on open actions.")
 
     def _reject_duplicates(self) -> None:
         seen: dict[str, list[RowPlan]] = {}
@@ -448,13 +432,9 @@ class _Planner:
             old_findings = sorted(action.findings.all(), key=lambda f: f.pk)
             new_findings = sorted(row.findings, key=lambda f: f.pk)
             if old_findings != new_findings:
-                changes.append(
-                    Change("findings", "Finding", _findings(old_findings), _findings(new_findings))
-                )
+                changes.append(Change("findings", "Finding", _findings(old_findings), _findings(new_findings)))
         if row.new_update:
-            changes.append(
-                Change("latest_update", "Latest update", action.latest_update_text or "", row.new_update)
-            )
+            changes.append(Change("latest_update", "Latest update", action.latest_update_text or "", row.new_update))
         return changes
 
     def _shown(self, row: RowPlan, action: Action | None) -> dict[str, str]:
@@ -463,9 +443,7 @@ class _Planner:
                 return row.fields[name]
             return getattr(action, name, None) if action else None
 
-        findings = (
-            row.findings if row.findings is not None else (list(action.findings.all()) if action else [])
-        )
+        findings = row.findings if row.findings is not None else (list(action.findings.all()) if action else [])
         shown = {column.header: "" for column in COLUMNS}
         shown.update(
             {

@@ -58,18 +58,11 @@ def read_upload(data: bytes, filename: str) -> Sheet:
                 "The file is password-protected. Open it in Excel, remove the password "
                 "(File > Info > Protect Workbook > Encrypt with Password) and save it again."
             )
-        raise ImportFileError(
-            "The file is in the old Excel 97-2003 (.xls) format. Save it as .xlsx and try again."
-        )
+        raise ImportFileError("The file is in the old Excel 97-2003 (.xls) format. Save it as .xlsx and try again.")
     if data.startswith(b"PK"):
         return _read_xlsx(data)
-    if (
-        filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".pdf", ".docx"))
-        or b"\x00" in data[:4096]
-    ):
-        raise ImportFileError(
-            "The file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file."
-        )
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".pdf", ".docx")) or b"\x00" in data[:4096]:
+        raise ImportFileError("The file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file.")
     return _read_csv(data)
 
 
@@ -99,10 +92,7 @@ def _read_xlsx(data: bytes) -> Sheet:
                 return sheet
     finally:
         formula_book.close()
-    if all(
-        ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None
-        for ws in values_book.worksheets
-    ):
+    if all(ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None for ws in values_book.worksheets):
         raise ImportFileError("The file is empty: no sheet has any data in it.")
     raise ImportFileError(_no_header_message())
 

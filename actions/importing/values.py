@@ -61,9 +61,7 @@ def parse_date(value: object) -> dt.date | None:
         raise ValueProblem(f'"{text(value)}" is not a date. {DATE_HINT}')
     raw = " ".join(str(value).split())
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", raw, flags=re.IGNORECASE)
-    cleaned = re.sub(r"^(by|end of|by end of|by the end of|end)\s+", "", cleaned, flags=re.IGNORECASE).strip(
-        " ,"
-    )
+    cleaned = re.sub(r"^(by|end of|by end of|by the end of|end)\s+", "", cleaned, flags=re.IGNORECASE).strip(" ,")
     cleaned = cleaned.replace(",", "")
     if re.fullmatch(r"\d{5}(\.0+)?", cleaned):
         return parse_date(float(cleaned))

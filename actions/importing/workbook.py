@@ -80,9 +80,7 @@ def plan_template_xlsx() -> bytes:
 
 
 def export_rows(plan: ActionPlan) -> list[list[object]]:
-    latest = (
-        ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk").values("text")[:1]
-    )
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk").values("text")[:1]
     actions = (
         Action.objects.filter(plan=plan)
         .select_related("lead_organisation", "lead_officer")
@@ -116,9 +114,7 @@ def export_rows(plan: ActionPlan) -> list[list[object]]:
 def plan_export_xlsx(plan: ActionPlan) -> bytes:
     book = Workbook()
     sheet = _sheet(book, plan.title)
-    date_columns = {
-        i for i, column in enumerate(COLUMNS, start=1) if column.field in ("start_date", "due_date")
-    }
+    date_columns = {i for i, column in enumerate(COLUMNS, start=1) if column.field in ("start_date", "due_date")}
     for values in export_rows(plan):
         sheet.append(values)
         for index, cell in enumerate(sheet[sheet.max_row], start=1):

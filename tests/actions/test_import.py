@@ -57,9 +57,7 @@ def plan(world):
         ("AW2", "Waiting times for speech and language therapy are too long"),
         ("AW3", "Children and young people are not prepared for adulthood"),
     ):
-        f.FindingFactory(
-            inspection=plan.inspection, reference=ref, title=title, kind=Finding.Kind.SIGNIFICANT_WEAKNESS
-        )
+        f.FindingFactory(inspection=plan.inspection, reference=ref, title=title, kind=Finding.Kind.SIGNIFICANT_WEAKNESS)
     return plan
 
 
@@ -101,9 +99,7 @@ def test_three_edited_rows_show_exactly_those_changes_and_apply_them(plan, world
     rows[5][7] = "R"  # 1.5 RAG as a letter
     preview = preview_of(plan, world.manager, xlsx(rows))
 
-    changed = {
-        row.reference: [(c.label, c.old, c.new) for c in row.changes] for row in preview.rows if row.changes
-    }
+    changed = {row.reference: [(c.label, c.old, c.new) for c in row.changes] for row in preview.rows if row.changes}
     assert changed == {
         "1.1": [("Due date", "01/09/2024", "31/10/2024")],
         "1.3": [("Action", "Action one point 3", "Action one point three, rewritten")],
@@ -158,9 +154,7 @@ def test_new_rows_create_actions_with_findings_officer_and_first_update(plan, wo
 
 
 def test_unknown_organisation_is_an_error_with_a_suggestion(plan, world):
-    data = xlsx(
-        [HEADERS, ["2.1", "AW1", "Do a thing", "NHS Northshire IBC", "", "", "31/03/2025", "", "", "", ""]]
-    )
+    data = xlsx([HEADERS, ["2.1", "AW1", "Do a thing", "NHS Northshire IBC", "", "", "31/03/2025", "", "", "", ""]])
     row = preview_of(plan, world.manager, data).rows[0]
 
     assert row.outcome == REJECTED
@@ -179,9 +173,7 @@ def test_unknown_officer_is_a_warning_with_a_suggestion(plan, world):
 
 
 def test_a_single_lead_column_naming_an_organisation_sets_the_lead_organisation(plan, world):
-    data = xlsx(
-        [["Ref", "Action", "Lead", "Deadline"], ["2.1", "Do a thing", "NHS Northshire ICB", "31/03/2025"]]
-    )
+    data = xlsx([["Ref", "Action", "Lead", "Deadline"], ["2.1", "Do a thing", "NHS Northshire ICB", "31/03/2025"]])
     row = preview_of(plan, world.manager, data).rows[0]
 
     assert row.fields["lead_organisation"] == world.icb
@@ -325,9 +317,7 @@ def test_the_user_can_choose_a_column_the_headers_did_not_match(plan, world):
 
 
 def test_duplicate_references_reject_both_rows(plan, world):
-    data = xlsx(
-        [HEADERS, ["4.1", "", "One", "", "", "", "31/07/2024"], ["4.1", "", "Two", "", "", "", "31/08/2024"]]
-    )
+    data = xlsx([HEADERS, ["4.1", "", "One", "", "", "", "31/07/2024"], ["4.1", "", "Two", "", "", "", "31/08/2024"]])
     preview = preview_of(plan, world.manager, data)
 
     assert preview.counts[REJECTED] == 2
@@ -449,9 +439,7 @@ def test_a_written_statement_of_action_as_areas_lay_it_out(plan, world):
 
     assert preview.file_errors == []
     assert preview.header_row == 4
-    assert preview.counts == {CREATE: 4, UPDATE: 0, UNCHANGED: 0, REJECTED: 0}, [
-        r.errors for r in preview.rows
-    ]
+    assert preview.counts == {CREATE: 4, UPDATE: 0, UNCHANGED: 0, REJECTED: 0}, [r.errors for r in preview.rows]
     assert preview.unmapped_headers == ["Notes"]
     assert len(preview.sections) == 2
     report = import_apply(preview=preview, user=world.manager)

@@ -89,7 +89,4 @@ def test_headers_areas_use_are_matched():
 
 
 def test_near_names_are_suggested():
-    assert (
-        v.suggestions("Northshire Counci", ["Northshire Council", "NHS Northshire ICB"])[0]
-        == "Northshire Council"
-    )
+    assert v.suggestions("Northshire Counci", ["Northshire Council", "NHS Northshire ICB"])[0] == "Northshire Council"

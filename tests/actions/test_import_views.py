@@ -199,9 +199,7 @@ def test_manager_downloads_the_plan_edits_three_rows_and_applies_exactly_those(c
 
     preview = client.get(upload(client, plan, edited.getvalue(), "plan (edited).xlsx")["Location"])
     changes = {
-        row.reference: [(c.label, c.new) for c in row.changes]
-        for row in preview.context["preview"].rows
-        if row.changes
+        row.reference: [(c.label, c.new) for c in row.changes] for row in preview.context["preview"].rows if row.changes
     }
     assert changes == {
         "1.1": [("Action", "Action 1, reworded")],

@@ -26,9 +26,7 @@ def frozen_today():
 @pytest.fixture
 def data(world):
     plan = f.ActionPlanFactory(area=world.area)
-    finding = f.FindingFactory(
-        inspection=plan.inspection, reference="AW1", kind=Finding.Kind.SIGNIFICANT_WEAKNESS
-    )
+    finding = f.FindingFactory(inspection=plan.inspection, reference="AW1", kind=Finding.Kind.SIGNIFICANT_WEAKNESS)
     overdue = f.ActionFactory(
         plan=plan,
         reference="1.1",
@@ -198,9 +196,7 @@ def test_action_filters(api_as, world, data, params, expected):
     assert [a["reference"] for a in response.json()["results"]] == expected
 
 
-@pytest.mark.parametrize(
-    "params", [{"due_after": "soon"}, {"status": "lost"}, {"overdue": "maybe"}, {"area": "x"}]
-)
+@pytest.mark.parametrize("params", [{"due_after": "soon"}, {"status": "lost"}, {"overdue": "maybe"}, {"area": "x"}])
 def test_a_bad_filter_value_is_a_400_naming_it(api_as, world, data, params):
     response = api_as(world.manager).get("/api/v1/actions/", params)
 
@@ -246,9 +242,7 @@ def test_a_stale_version_gets_409_with_the_current_action(api_as, world, data):
     client = api_as(world.manager)
     client.patch(f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "First save"})
 
-    response = client.patch(
-        f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "Second save"}
-    )
+    response = client.patch(f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "Second save"})
 
     assert response.status_code == 409
     assert response.json()["current"]["title"] == "First save"
@@ -258,9 +252,7 @@ def test_a_stale_version_gets_409_with_the_current_action(api_as, world, data):
 
 def test_a_stale_version_with_nothing_to_change_is_still_409(api_as, world, data):
     action = data["overdue"]
-    response = api_as(world.manager).patch(
-        f"/api/v1/actions/{action.pk}/", {"version": action.version - 1 or 99}
-    )
+    response = api_as(world.manager).patch(f"/api/v1/actions/{action.pk}/", {"version": action.version - 1 or 99})
     assert response.status_code == 409
 
 
@@ -292,9 +284,7 @@ def test_a_lead_officer_may_change_the_description_but_not_the_title(api_as, wor
     client = api_as(world.officer)
     url = f"/api/v1/actions/{action.pk}/"
 
-    assert (
-        client.patch(url, {"version": action.version, "description": "With the QA team"}).status_code == 200
-    )
+    assert client.patch(url, {"version": action.version, "description": "With the QA team"}).status_code == 200
     assert client.patch(url, {"version": action.version + 1, "title": "Mine now"}).status_code == 403
 
 
@@ -309,9 +299,7 @@ def test_people_who_do_not_manage_the_action_cannot_change_it(api_as, world, dat
 
 def test_changing_an_action_in_another_area_is_404(api_as, world, data):
     action = data["actions"][1]
-    response = api_as(world.manager).patch(
-        f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "x"}
-    )
+    response = api_as(world.manager).patch(f"/api/v1/actions/{action.pk}/", {"version": action.version, "title": "x"})
     assert response.status_code == 404
 
 
@@ -322,10 +310,7 @@ def test_blue_cannot_be_set_and_bad_values_are_400(api_as, world, data):
 
     assert client.patch(url, {"version": action.version, "rag": "blue"}).status_code == 400
     assert client.patch(url, {"version": action.version, "start_date": "2024-12-01"}).status_code == 400
-    assert (
-        client.patch(url, {"version": action.version, "findings": [data["findings"][1].pk]}).status_code
-        == 400
-    )
+    assert client.patch(url, {"version": action.version, "findings": [data["findings"][1].pk]}).status_code == 400
 
 
 def test_actions_cannot_be_replaced_or_deleted(api_as, world, data):

@@ -27,9 +27,7 @@ EXAMPLES = 12
 def populated(world):
     plan = f.ActionPlanFactory(area=world.area)
     finding = f.FindingFactory(inspection=plan.inspection)
-    action = f.ActionFactory(
-        plan=plan, lead_officer=world.officer, findings=[finding], due_date=dt.date(2030, 1, 1)
-    )
+    action = f.ActionFactory(plan=plan, lead_officer=world.officer, findings=[finding], due_date=dt.date(2030, 1, 1))
     f.ProgressUpdateFactory(action=action, author=world.officer)
     f.MeasureValueFactory(measure=f.MeasureFactory(area=world.area))
     return action

@@ -64,9 +64,7 @@ def plan(world):
         status=Action.Status.CANCELLED,
     )
     other_plan = f.ActionPlanFactory(area=world.other_area, submission_due=dt.date(2024, 5, 11))
-    f.ActionFactory(
-        plan=other_plan, reference="9.1", lead_officer=world.officer, due_date=dt.date(2024, 7, 1)
-    )
+    f.ActionFactory(plan=other_plan, reference="9.1", lead_officer=world.officer, due_date=dt.date(2024, 7, 1))
     return plan
 
 

@@ -52,13 +52,9 @@ class Command(BaseCommand):
 
     def _user(self, username: str | None):
         users = get_user_model().objects.filter(is_active=True)
-        user = (
-            users.filter(username=username).first() if username else users.filter(is_superuser=True).first()
-        )
+        user = users.filter(username=username).first() if username else users.filter(is_superuser=True).first()
         if user is None:
-            raise CommandError(
-                f"No active user {username!r}." if username else "Give --user: there is no superuser."
-            )
+            raise CommandError(f"No active user {username!r}." if username else "Give --user: there is no superuser.")
         return user
 
     def _show(self, preview) -> None:
