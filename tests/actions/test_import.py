@@ -460,3 +460,18 @@ def test_a_written_statement_of_action_as_areas_lay_it_out(plan, world):
     # Importing the same file again changes nothing.
     again = preview_of(plan, world.manager, wsoa_workbook(world))
     assert again.counts[UNCHANGED] == 4, [(r.reference, r.changes) for r in again.rows]
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_the_preview_takes_the_same_queries_however_many_rows(plan, world, count, django_assert_num_queries):
+    aw1 = plan.inspection.findings.get(reference="AW1")
+    for n in range(count):
+        f.ActionFactory(plan=plan, reference=f"7.{n}", lead_officer=world.officer, findings=[aw1])
+    data = plan_export_xlsx(plan)
+    world.manager.__dict__.pop("_access_cache", None)
+    plan = type(plan).objects.get(pk=plan.pk)
+    # Access (roles, managed areas), area, council, existing actions, their findings, findings, organisations,
+    # people, partners.
+    with django_assert_num_queries(10):
+        preview = preview_of(plan, world.manager, data)
+    assert preview.counts[UNCHANGED] == count
