@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -219,6 +220,12 @@ CELERY_ENABLE_UTC = True
 # Beat keeps its last-run times under var/ (or the container's working directory).
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# The board pack goes to each area's chair this many working days before each recorded board meeting (0: never).
+BOARD_PACK_WORKING_DAYS_BEFORE = env_int("BOARD_PACK_WORKING_DAYS_BEFORE", 5)
+CELERY_BEAT_SCHEDULE["dashboards-board-packs"] = {
+    "task": "dashboards.tasks.board_packs_send_due",
+    "schedule": crontab(hour=7, minute=30),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOGGING = {
