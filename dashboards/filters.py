@@ -24,7 +24,7 @@ def _current_plan(field: str) -> Subquery:
 class AreaOverviewFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label="Area name contains", lookup_expr="icontains")
     outcome = django_filters.ChoiceFilter(
-        label="Latest inspection outcome",
+        label="Latest outcome",
         choices=Inspection.Outcome.choices,
         method="filter_outcome",
         empty_label="Any",
@@ -44,7 +44,7 @@ class AreaOverviewFilter(django_filters.FilterSet):
         fields = ["name"]
 
     def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        latest = Inspection.objects.filter(area=OuterRef("pk")).order_by("-onsite_start", "-pk")
+        latest = Inspection.objects.filter(area=OuterRef("pk")).exclude(outcome="").order_by("-onsite_start", "-pk")
         return queryset.annotate(latest_outcome=Subquery(latest.values("outcome")[:1])).filter(latest_outcome=value)
 
     def filter_plan_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -530,6 +530,8 @@ def area_dashboard(
 class AreaRow:
     area: LocalArea
     latest_inspection: Inspection | None
+    # The latest inspection with an outcome: revisits and monitoring inspections judge findings instead.
+    outcome_inspection: Inspection | None
     plan: ActionPlan | None
     total: int = 0
     signed_off: int = 0
@@ -572,6 +574,7 @@ def national_overview(areas: QuerySet[LocalArea], today: dt.date | None = None) 
         AreaRow(
             area=area,
             latest_inspection=next(iter(area.inspections.all()), None),
+            outcome_inspection=next((i for i in area.inspections.all() if i.outcome), None),
             plan=next(iter(area.plans.all()), None),
         )
         for area in areas

@@ -27,7 +27,7 @@ def overview_records(rows: list[AreaRow], today) -> list[dict]:
                     else "None recorded"
                 ),
                 "inspection_date": inspection.onsite_start.toordinal() if inspection else MISSING,
-                "outcome": inspection.get_outcome_display() if inspection and inspection.outcome else "",
+                "outcome": row.outcome_inspection.get_outcome_display() if row.outcome_inspection else "",
                 "plan": row.plan.title if row.plan else "No current plan",
                 "plan_status": row.plan.get_status_display() if row.plan else "",
                 "actions": row.total,
@@ -99,6 +99,15 @@ class AreaOverviewTable(tables.Table):
 
     def render_overdue_change(self, value):
         return signed(value)
+
+    def value_area(self, value):
+        return value
+
+    def value_signed_off_last_30_days(self, value):
+        return value
+
+    def value_overdue_change(self, value):
+        return value
 
     def value_signed_off_percent(self, value):
         return None if value == MISSING else value
