@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.template.defaultfilters import pluralize
 from django.utils.text import Truncator
 
 from actions.models import Action
@@ -87,11 +88,12 @@ def finding_charts(board: AreaDashboard) -> tuple[charts.StackedBarChart, charts
         labels=STATUS_LABELS,
         colours=charts.STATUS_COLOURS,
     )
+    red = sum(f.rag_counts["red"] for f in board.findings)
     rag_chart = charts.stacked_bars(
         id="finding-rag",
         title="Actions by RAG rating for each finding",
         summary=(
-            f"{sum(f.rag_counts['red'] for f in board.findings)} actions are rated red across the findings; "
+            f"{red} action{pluralize(red)} {'is' if red == 1 else 'are'} rated red across the findings; "
             + (
                 f"readiness is highest for {most.finding.reference} at {most.readiness_percent}%."
                 if ready
