@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
 from django.template.defaultfilters import pluralize
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 
 from actions.models import Action
