@@ -28,17 +28,17 @@ ROWS = [
     f"2023,Calendar year,National,{ENGLAND},,,,,,Total,Total,66000,64000,33198,32768,50.3,51.2,25000,37.9,7802,11.8,22.1,21.9",
     f"2024,Calendar year,National,{ENGLAND},,,,,,Total,Total,70000,68000,32480,32504,46.4,47.8,28000,40.0,9520,13.6,24.3,24.0",
     f"2023,Calendar year,Regional,{ENGLAND},E12000006,East of England,,,,Total,Total,7000,6900,3300,3300,47.1,47.8,x,x,x,x,23,23",
-    f"2023,Calendar year,Local authority,{ENGLAND},E12000006,East of England,E10000029,935,Northshire,Total,Total,"
+    f"2023,Calendar year,Local authority,{ENGLAND},E12000006,East of England,E08000035,935,Northshire,Total,Total,"
     "1000,980,410,426,41.0,43.5,400,40.0,190,19.0,27.0,26.5",
-    f"2024,Calendar year,Local authority,{ENGLAND},E12000006,East of England,E10000029,935,Northshire,Total,Total,"
+    f"2024,Calendar year,Local authority,{ENGLAND},E12000006,East of England,E08000035,935,Northshire,Total,Total,"
     "c,c,c,c,x,low,c,c,c,c,z,u",
-    f"2024,Calendar year,Local authority,{ENGLAND},E12000006,East of England,E10000029,935,Northshire,Age,Under 5,"
+    f"2024,Calendar year,Local authority,{ENGLAND},E12000006,East of England,E08000035,935,Northshire,Age,Under 5,"
     "100,100,50,50,50.0,50.0,30,30.0,20,20.0,21,21",
     f"2023,Calendar year,Local authority,{ENGLAND},E12000001,North East,E06000001,805,Hartlepool,Total,Total,"
     "100,100,90,90,90.0,90.0,5,5.0,5,5.0,12,12",
     f"2024,Calendar year,Local authority,{ENGLAND},E12000007,London,E09000002,301,Barking and Dagenham,Total,Total,"
     "100,100,60,60,60.0,60.0,30,30.0,10,10.0,19,19",
-    f"2024,Calendar year,Local authority,{ENGLAND},E12000006,East of England,E10000012,881,Southshire,Total,Total,"
+    f"2024,Calendar year,Local authority,{ENGLAND},E12000006,East of England,E08000036,881,Southshire,Total,Total,"
     "500,500,277,280,55.5,56.0,200,40.0,23,4.6,20.5,20.1",
 ]
 
@@ -51,9 +51,9 @@ def csv_file(tmp_path, rows=ROWS, header=HEADER, name="timeliness.csv"):
 
 @pytest.fixture
 def areas(world):
-    world.area.la_code = "E10000029"
+    world.area.la_code = "E08000035"
     world.area.save()
-    world.other_area.la_code = "E10000012"
+    world.other_area.la_code = "E08000036"
     world.other_area.save()
     return world
 
@@ -139,12 +139,12 @@ def test_bad_values_reject_the_whole_file_naming_row_and_column(areas, tmp_path,
 
 
 def test_duplicate_rows_and_bad_codes_are_problems(areas, tmp_path):
-    rows = [*ROWS, ROWS[3], ROWS[3].replace("E10000029", "X123")]
+    rows = [*ROWS, ROWS[3], ROWS[3].replace("E08000035", "X123")]
     with pytest.raises(timeliness.RejectedFile) as rejected:
         timeliness_import(csv_file(tmp_path, rows))
     messages = [str(p) for p in rejected.value.problems]
     assert messages == [
-        "Row 11, column new_la_code: a second row for E10000029 in 2023",
+        "Row 11, column new_la_code: a second row for E08000035 in 2023",
         'Row 12, column new_la_code: "X123" is not an LA code such as E10000029',
     ]
 
