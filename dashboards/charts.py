@@ -102,7 +102,7 @@ class StackedBarChart:
         items = []
         for label, colour in self.legend:
             items.append({"label": label, "colour": colour, "x": x, "text_x": x + 18})
-            x += 26 + 7.2 * len(label)
+            x += 28 + 7.8 * len(label)
         return items
 
 

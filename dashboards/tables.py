@@ -59,20 +59,14 @@ def numeric(label: str) -> tables.Column:
 
 class AreaOverviewTable(tables.Table):
     area = tables.Column(verbose_name="Area")
-    inspection = tables.Column(verbose_name="Latest inspection", order_by=("inspection_date",))
-    outcome = tables.Column(verbose_name="Outcome")
+    inspection = tables.Column(verbose_name="Latest inspection and outcome", order_by=("inspection_date",))
     plan = tables.Column(verbose_name="Current plan")
-    plan_status = tables.Column(verbose_name="Plan status")
     actions = numeric("Actions")
     signed_off_percent = numeric("Signed off")
     overdue = numeric("Overdue")
     oldest_overdue_days = numeric("Oldest overdue")
-    red = numeric("Red")
-    amber = numeric("Amber")
-    green = numeric("Green")
-    blue = numeric("Blue")
-    signed_off_last_30_days = numeric("Signed off in 30 days")
-    overdue_change = numeric("Overdue change in 30 days")
+    red = tables.Column(verbose_name="RAG mix")
+    overdue_change = tables.Column(verbose_name="Change in 30 days")
 
     class Meta:
         attrs = {"class": "govuk-table st-overview"}
@@ -86,31 +80,55 @@ class AreaOverviewTable(tables.Table):
         )
         return format_html('<a class="govuk-link" href="{}">{}</a>{}', url, value, invented)
 
+    def render_inspection(self, value, record):
+        outcome = record["outcome"] or "No outcome recorded"
+        return format_html('{}<br><span class="app-secondary-text">{}</span>', value, outcome)
+
+    def render_plan(self, value, record):
+        if not record["plan_status"]:
+            return value
+        return format_html('{}<br><span class="app-secondary-text">{}</span>', value, record["plan_status"])
+
     def render_signed_off_percent(self, value):
         return "No actions" if value == MISSING else f"{value}%"
 
     def render_oldest_overdue_days(self, value, record):
         if value == MISSING:
             return "None"
-        return f"{record['oldest_overdue']:%d %b %Y} ({value} days)"
+        return format_html(
+            '{}<br><span class="app-secondary-text">{} days</span>', f"{record['oldest_overdue']:%d %b %Y}", value
+        )
 
-    def render_signed_off_last_30_days(self, value):
-        return signed(value)
+    def render_red(self, value, record):
+        return f"Red {record['red']}, amber {record['amber']}, green {record['green']}, blue {record['blue']}"
 
-    def render_overdue_change(self, value):
-        return signed(value)
+    def render_overdue_change(self, value, record):
+        return (
+            f"{signed(record['signed_off_last_30_days'])} signed off, overdue {signed(value) if value else 'unchanged'}"
+        )
 
-    def value_area(self, value):
-        return value
 
-    def value_signed_off_last_30_days(self, value):
-        return value
+# The workbook keeps every figure in its own column, so it can be sorted and charted.
+WORKBOOK_COLUMNS = (
+    ("Area", "area"),
+    ("Latest inspection", "inspection"),
+    ("Outcome", "outcome"),
+    ("Current plan", "plan"),
+    ("Plan status", "plan_status"),
+    ("Actions", "actions"),
+    ("Signed off (%)", "signed_off_percent"),
+    ("Overdue", "overdue"),
+    ("Oldest overdue", "oldest_overdue"),
+    ("Red", "red"),
+    ("Amber", "amber"),
+    ("Green", "green"),
+    ("Blue", "blue"),
+    ("Signed off in the last 30 days", "signed_off_last_30_days"),
+    ("Change in overdue over 30 days", "overdue_change"),
+)
 
-    def value_overdue_change(self, value):
-        return value
 
-    def value_signed_off_percent(self, value):
-        return None if value == MISSING else value
-
-    def value_oldest_overdue_days(self, value, record):
-        return record["oldest_overdue"]
+def workbook_row(record: dict) -> list:
+    return [
+        None if record[key] == MISSING and key == "signed_off_percent" else record[key] for _, key in WORKBOOK_COLUMNS
+    ]

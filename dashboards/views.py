@@ -15,7 +15,7 @@ from accounts import access
 from . import board_pack, presenters, selectors, services, timeliness
 from .filters import AreaOverviewFilter
 from .forms import BoardPackForm, DashboardOptionsForm, MeasureImportForm, MeasureValueForm
-from .tables import AreaOverviewTable, overview_records
+from .tables import WORKBOOK_COLUMNS, AreaOverviewTable, overview_records, workbook_row
 from .xlsx import Sheet, workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,8 +88,9 @@ def national_overview(request: HttpRequest) -> HttpResponse:
 
 
 def _overview_workbook(table: AreaOverviewTable, today) -> bytes:
-    columns = [str(column.header) for column in table.columns]
-    rows = [[row.get_cell_value(column.name) for column in table.columns] for row in table.rows]
+    """The rows in the order and with the filters shown on the page."""
+    columns = [label for label, _key in WORKBOOK_COLUMNS]
+    rows = [workbook_row(row.record) for row in table.rows]
     return workbook_bytes([Sheet("Areas", f"National overview, {today:%d %B %Y}", columns, rows)])
 
 

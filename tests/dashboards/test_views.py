@@ -220,7 +220,7 @@ def test_national_overview_downloads_as_a_workbook(client, world):
     assert header[:3] == ["Area", "Latest inspection", "Outcome"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     northshire = rows["Northshire"]
-    assert northshire[header.index("Signed off")] == 33
+    assert northshire[header.index("Signed off (%)")] == 33
     assert northshire[header.index("Overdue")] == 3
     assert northshire[header.index("Oldest overdue")].date() == dt.date(2024, 5, 17)
     assert '\'=HYPERLINK("http://evil.example")' in rows
