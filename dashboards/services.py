@@ -216,22 +216,35 @@ def board_pack_send_date(meeting: BoardMeeting, working_days_before: int) -> dt.
     return add_working_days(working_day_on_or_before(meeting.date), -working_days_before)
 
 
-def board_packs_due(today: dt.date, working_days_before: int) -> list[BoardMeeting]:
-    """Meetings whose pack goes out today: `working_days_before` working days before the meeting.
+# A meeting whose pack is due is at most this many calendar days ahead: 30 working days (the most a schedule
+# allows) with their weekends and a run of bank holidays.
+HORIZON_DAYS = 30 * 7 // 5 + 14
 
-    Scheduling is by date alone (the sweep runs once a day from beat); the reminders ledger, once it exists,
-    is where a record of each pack sent would belong.
+
+def board_packs_due(today: dt.date) -> list[BoardMeeting]:
+    """Meetings whose pack goes out today, by their area's schedule (working days before the meeting).
+
+    Scheduling is by date alone: beat runs the sweep once a day. A record of each pack sent belongs in the
+    reminders delivery ledger once that exists, which would also make a second run on the same day send nothing.
     """
-    if working_days_before <= 0:
-        return []
-    # A meeting is at most this many calendar days ahead: working days plus weekends and a run of bank holidays.
-    horizon = today + dt.timedelta(days=working_days_before * 2 + 10)
-    meetings = BoardMeeting.objects.filter(date__gt=today, date__lte=horizon).select_related("area").order_by("date")
-    return [m for m in meetings if board_pack_send_date(m, working_days_before) == today]
+    meetings = (
+        BoardMeeting.objects.filter(
+            area__board_pack_schedule__enabled=True,
+            date__gt=today,
+            date__lte=today + dt.timedelta(days=HORIZON_DAYS),
+        )
+        .select_related("area__board_pack_schedule")
+        .order_by("date", "area__name")
+    )
+    return [
+        meeting
+        for meeting in meetings
+        if board_pack_send_date(meeting, meeting.area.board_pack_schedule.working_days_before) == today
+    ]
 
 
-def board_packs_send_due(*, today: dt.date, working_days_before: int) -> int:
+def board_packs_send_due(*, today: dt.date) -> int:
     sent = 0
-    for meeting in board_packs_due(today, working_days_before):
+    for meeting in board_packs_due(today):
         sent += board_pack_send(area=meeting.area, meeting=meeting)
     return sent

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.utils import timezone
 
 from . import services
@@ -12,6 +11,4 @@ from . import services
 @shared_task
 def board_packs_send_due() -> int:
     """Daily from beat: email each board pack due today to the area's chair."""
-    return services.board_packs_send_due(
-        today=timezone.localdate(), working_days_before=settings.BOARD_PACK_WORKING_DAYS_BEFORE
-    )
+    return services.board_packs_send_due(today=timezone.localdate())

@@ -220,8 +220,7 @@ CELERY_ENABLE_UTC = True
 # Beat keeps its last-run times under var/ (or the container's working directory).
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
-# The board pack goes to each area's chair this many working days before each recorded board meeting (0: never).
-BOARD_PACK_WORKING_DAYS_BEFORE = env_int("BOARD_PACK_WORKING_DAYS_BEFORE", 5)
+# Board packs are emailed to chairs by each area's schedule (administrators set it in the admin).
 CELERY_BEAT_SCHEDULE["dashboards-board-packs"] = {
     "task": "dashboards.tasks.board_packs_send_due",
     "schedule": crontab(hour=7, minute=30),

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dashboards import board_pack, services, tasks
+from dashboards.models import BoardPackSchedule
 from inspections.models import BoardMeeting
 from tests import factories as f
 
@@ -145,25 +146,33 @@ def test_pack_is_emailed_to_the_chair_with_both_files(built, settings):
     assert "Headline figures" in pdf_text(message.attachments[0][1])
 
 
-def test_packs_go_out_five_working_days_before_each_meeting(built):
+def test_packs_go_out_the_scheduled_working_days_before_each_meeting(built):
+    BoardPackSchedule.objects.create(area=built.world.area, working_days_before=5)
     # Friday 5 July 2024 less five working days is Friday 28 June.
-    assert [m.date for m in services.board_packs_due(dt.date(2024, 6, 28), 5)] == [dt.date(2024, 7, 5)]
-    assert services.board_packs_due(dt.date(2024, 6, 27), 5) == []
-    assert services.board_packs_due(dt.date(2024, 7, 1), 5) == []
-    # Tuesday 28 May 2024 follows the spring bank holiday: five working days before it is Monday 20 May.
+    assert [m.date for m in services.board_packs_due(dt.date(2024, 6, 28))] == [dt.date(2024, 7, 5)]
+    assert services.board_packs_due(dt.date(2024, 6, 27)) == []
+    assert services.board_packs_due(dt.date(2024, 7, 1)) == []
+    # Tuesday 28 May 2024 follows the spring bank holiday: three working days before it is Wednesday 22 May.
+    BoardPackSchedule.objects.create(area=built.world.other_area, working_days_before=3)
     f.BoardMeetingFactory(area=built.world.other_area, date=dt.date(2024, 5, 28))
-    assert [m.area.name for m in services.board_packs_due(dt.date(2024, 5, 20), 5)] == ["Southshire"]
-    assert services.board_packs_due(dt.date(2024, 6, 28), 0) == []
+    assert [m.area.name for m in services.board_packs_due(dt.date(2024, 5, 22))] == ["Southshire"]
+
+
+def test_areas_without_an_enabled_schedule_get_no_pack(built):
+    assert services.board_packs_due(dt.date(2024, 6, 28)) == []
+    BoardPackSchedule.objects.create(area=built.world.area, working_days_before=5, enabled=False)
+    assert services.board_packs_due(dt.date(2024, 6, 28)) == []
 
 
 def test_beat_task_sends_the_packs_due_today(built, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.BOARD_PACK_WORKING_DAYS_BEFORE = 5
+    BoardPackSchedule.objects.create(area=built.world.area, working_days_before=5)
     with sc.at(dt.date(2024, 6, 28), hour=7):
         assert tasks.board_packs_send_due() == 1
     with sc.at(dt.date(2024, 6, 27), hour=7):
         assert tasks.board_packs_send_due() == 0
     assert len(mail.outbox) == 1
+    assert settings.CELERY_BEAT_SCHEDULE["dashboards-board-packs"]["task"] == "dashboards.tasks.board_packs_send_due"
 
 
 def test_no_email_when_the_area_has_no_chair(world, settings):
