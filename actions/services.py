@@ -27,10 +27,11 @@ from .models import (
 
 # Working days from the report's publication to the plan's submission. The 70 for a written statement of action
 # is set nationally; the others are this service's defaults, which administrators can change (PlanDeadlineRule).
+# 27 for a priority action plan matches Suffolk's: report published 30 January 2024, plan due 7 March 2024.
 DEFAULT_SUBMISSION_WORKING_DAYS = {
     PlanKind.WRITTEN_STATEMENT: 70,
     PlanKind.ACCELERATED_PROGRESS: 30,
-    PlanKind.PRIORITY_ACTION: 26,
+    PlanKind.PRIORITY_ACTION: 27,
     PlanKind.IMPROVEMENT: 30,
 }
 
@@ -160,7 +161,7 @@ def action_revise_due_date(*, action_id: int, user, expected_version: int, new_d
         )
         action.due_date = new_due_date
         action.version += 1
-        action._change_reason = f"Due date revised: {reason}"
+        action._change_reason = _history_reason(f"Due date revised: {reason}")
         action.full_clean()
         action.save()
     return action
@@ -191,6 +192,15 @@ def progress_update_create(*, action: Action, author, text: str, rag: str, perce
     return update
 
 
+# django-simple-history keeps the change reason in a 100-character column (PostgreSQL refuses longer values);
+# the full text stays in StatusChange.reason or DueDateRevision.reason.
+HISTORY_REASON_LENGTH = 100
+
+
+def _history_reason(text: str) -> str:
+    return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
+
+
 def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fields) -> Action:
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action_id)
@@ -202,7 +212,7 @@ def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fie
         for name, value in fields.items():
             setattr(action, name, value)
         action.version += 1
-        action._change_reason = reason or f"Status changed to {Action.Status(to_status).label}"
+        action._change_reason = _history_reason(reason or f"Status changed to {Action.Status(to_status).label}")
         action.full_clean()
         action.save()
     return action

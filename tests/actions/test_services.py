@@ -159,3 +159,10 @@ def test_only_plan_managers_cancel_and_only_open_actions(world):
     assert action.status == Action.Status.CANCELLED
     with pytest.raises(ValidationError):
         services.action_cancel(action=action, user=world.manager, reason="Again")
+
+
+def test_priority_action_plan_is_due_27_working_days_after_the_report(db):
+    # Suffolk: report published 30 January 2024, priority action plan due 7 March 2024.
+    plan = f.ActionPlanFactory(inspection__published_on=dt.date(2024, 1, 30))
+    services.plan_save(plan=plan)
+    assert plan.submission_due == dt.date(2024, 3, 7)
