@@ -249,7 +249,9 @@ def line_chart(
         return chart.plot_bottom - (v / top) * plot_h
 
     every = max(1, math.ceil(count / max_x_labels))
-    chart.x_ticks = [Tick(x_at(i), label) for i, label in enumerate(x_labels) if i % every == 0 or i == count - 1]
+    # Evenly spaced labels counted back from the last category, so the latest one is always named.
+    shown = set(range(count - 1, -1, -every))
+    chart.x_ticks = [Tick(x_at(i), label) for i, label in enumerate(x_labels) if i in shown]
     chart.y_ticks = [Tick(y_at(top * k / 4), _format_number(top * k / 4)) for k in range(5)]
     for name, values, colour, dash, marker in series:
         line = Series(name=name, colour=colour, dash=dash, marker=marker)
