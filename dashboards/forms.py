@@ -15,7 +15,9 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 class DashboardOptionsForm(forms.Form):
     """The plan and the board meeting to compare with, read from the query string."""
 
-    plan = forms.ChoiceField(label="Plan", required=False)
+    plan = forms.ChoiceField(
+        label="Plan", required=False, error_messages={"invalid_choice": "Choose one of this area's plans"}
+    )
     since = forms.DateField(
         label="Compare with the board meeting on",
         required=False,

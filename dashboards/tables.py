@@ -76,7 +76,9 @@ class AreaOverviewTable(tables.Table):
     def render_area(self, value, record):
         url = reverse("dashboards:area_dashboard", args=[record["slug"]])
         invented = (
-            format_html(' <strong class="govuk-tag govuk-tag--grey">Invented</strong>') if record["is_invented"] else ""
+            format_html(' <strong class="govuk-tag app-tag--invented">Invented demo data</strong>')
+            if record["is_invented"]
+            else ""
         )
         return format_html('<a class="govuk-link" href="{}">{}</a>{}', url, value, invented)
 

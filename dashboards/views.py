@@ -34,8 +34,10 @@ def area_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     meetings = selectors.area_meetings(area)
     options = DashboardOptionsForm(request.GET or None, plans=plans, meetings=meetings)
     plan_id = since = None
-    if options.is_bound and options.is_valid():
-        plan_id, since = options.cleaned_data["plan"] or None, options.cleaned_data["since"]
+    if options.is_bound:
+        # A bad value is reported on the page; the other choices still apply.
+        options.is_valid()
+        plan_id, since = options.cleaned_data.get("plan") or None, options.cleaned_data.get("since")
     board = selectors.area_dashboard(area, plan_id=plan_id, since=since, meetings=meetings)
     context = presenters.dashboard_context(board) | {
         "options": options,

@@ -80,7 +80,10 @@ def test_a_malformed_date_is_reported_not_a_server_error(client, world):
     sc.build(world)
     response = get(client, world.chair, dashboard_url(world.area), since="20-05-2024", plan="nonsense")
     assert response.status_code == 200
-    assert "Choose a board meeting date from the list" in response.content.decode()
+    html = response.content.decode()
+    assert "Choose a board meeting date from the list" in html
+    assert "Choose one of this area&#x27;s plans" in html
+    assert 'data-figure="total">9<' in html  # the current plan is shown meanwhile
 
 
 def action_list_stub(request):
