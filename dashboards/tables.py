@@ -76,7 +76,7 @@ class AreaOverviewTable(tables.Table):
     def render_area(self, value, record):
         url = reverse("dashboards:area_dashboard", args=[record["slug"]])
         invented = (
-            format_html(' <strong class="govuk-tag app-tag--invented">Invented demo data</strong>')
+            format_html(' <strong class="govuk-tag app-tag--invented">{}</strong>', "Invented demo data")
             if record["is_invented"]
             else ""
         )
