@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -17,6 +19,7 @@ from inspections.models import BoardMeeting
 from tests import factories as f
 
 from . import scenario as sc
+from .test_views import grow
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +183,20 @@ def test_no_email_when_the_area_has_no_chair(world, settings):
     meeting = f.BoardMeetingFactory(area=world.other_area, date=dt.date(2024, 7, 5))
     assert services.board_pack_send(area=world.other_area, meeting=meeting) == 0
     assert mail.outbox == []
+
+
+def test_pack_runs_the_same_queries_whatever_the_number_of_actions(built, django_assert_num_queries):
+    meeting = BoardMeeting.objects.get(area=built.world.area, date=dt.date(2024, 7, 5))
+
+    def make():
+        with sc.at(sc.TODAY):
+            board_pack.render_html(board_pack.board_pack_for_meeting(built.world.area, meeting))
+
+    with CaptureQueriesContext(connection) as small:
+        make()
+    grow(built.plan, built.findings, 20, built.world.manager)
+    with django_assert_num_queries(len(small)):
+        make()
+    # Meetings, plans, measures and values, headline, findings and judgements, overdue, slipped and revisions,
+    # two for the burn-up and three for the changes since the previous meeting.
+    assert len(small) == 15
