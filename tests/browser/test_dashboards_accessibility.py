@@ -104,3 +104,19 @@ def test_national_overview_has_no_serious_accessibility_violations(browser, serv
     assert page.locator("h1").inner_text() == "National overview"
     assert page.locator("tr[data-area]").count() == 2
     assert serious_violations(page) == []
+
+
+def test_kpi_forms_have_no_serious_accessibility_violations(browser, server, world, tmp_path):
+    sc.add_kpis(world.area)
+    page = signed_in_page(browser, server, world.manager)
+    page.goto(server.url + reverse("dashboards:measure_value_create", args=[world.area.slug]))
+    page.get_by_role("button", name="Save value").click()  # an empty form: the error summary and messages
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert serious_violations(page) == []
+    bad = tmp_path / "timeliness.csv"
+    bad.write_text("time_period,geographic_level\n2024,National\n")
+    page.goto(server.url + reverse("dashboards:measure_import"))
+    page.set_input_files("input[type=file]", str(bad))
+    page.get_by_role("button", name="Import file").click()
+    assert "The file was not imported" in page.content()
+    assert serious_violations(page) == []
