@@ -102,7 +102,10 @@ def parse_period(raw: str, identifier: str = "") -> Period:
 
 def parse_value(raw: str) -> Decimal | None:
     text = raw.strip()
-    if text == "" or text.lower() in SUPPRESSION_CODES:
+    if text == "":
+        # Published files mark every missing figure with a symbol; an empty cell is more likely a slip.
+        raise ValueError("this cell is empty; a figure that is not published has a symbol such as x or c")
+    if text.lower() in SUPPRESSION_CODES:
         return None
     try:
         value = Decimal(text.replace(",", ""))
@@ -151,6 +154,9 @@ def _cell(row: dict, column: str) -> str:
 def _read_row(parsed: ParsedFile, problems: list[Problem], line: int, row: dict) -> None:
     if None in row:
         problems.append(Problem(line, "", "this row has more cells than the header"))
+        return
+    if any(value is None for value in row.values()) and any(row.values()):
+        problems.append(Problem(line, "", "this row has fewer cells than the header"))
         return
     if not any(_cell(row, column) for column in row):
         return  # a blank line at the end of the file

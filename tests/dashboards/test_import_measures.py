@@ -138,6 +138,17 @@ def test_bad_values_reject_the_whole_file_naming_row_and_column(areas, tmp_path,
     assert not MeasureValue.objects.exists() and not Measure.objects.exists()
 
 
+def test_short_rows_and_empty_cells_are_problems(areas, tmp_path):
+    rows = [*ROWS, ROWS[3].rsplit(",", 3)[0], ROWS[7].replace(",60.0,60.0,", ",,60.0,")]
+    with pytest.raises(timeliness.RejectedFile) as rejected:
+        timeliness_import(csv_file(tmp_path, rows))
+    assert [str(p) for p in rejected.value.problems] == [
+        "Row 11: this row has fewer cells than the header",
+        "Row 12, column pc_plans_issued_within_20_weeks: this cell is empty; a figure that is not published has a "
+        "symbol such as x or c",
+    ]
+
+
 def test_duplicate_rows_and_bad_codes_are_problems(areas, tmp_path):
     rows = [*ROWS, ROWS[3], ROWS[3].replace("E08000035", "X123")]
     with pytest.raises(timeliness.RejectedFile) as rejected:

@@ -211,6 +211,14 @@ def test_national_overview_filters_and_sorts(client, world):
     assert html.index('data-area="southshire"') < html.index('data-area="northshire"')
 
 
+def test_national_overview_ignores_unknown_sorts_and_filters(client, world):
+    sc.build(world)
+    url = reverse("dashboards:national_overview")
+    for params in ({"sort": "bogus"}, {"sort": "-"}, {"outcome": "nonsense"}, {"overdue": "2", "plan_status": "x"}):
+        response = get(client, world.admin, url, **params)
+        assert response.status_code == 200, params
+
+
 def test_national_overview_downloads_as_a_workbook(client, world):
     sc.build(world)
     world.other_area.name = '=HYPERLINK("http://evil.example")'
