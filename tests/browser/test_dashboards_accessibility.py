@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -37,7 +38,18 @@ def server(transactional_db):
     (evidence is only ever served through an access-checked view).
     """
     httpd = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
-    httpd.set_app(StaticFilesHandler(get_wsgi_application()))
+    site = StaticFilesHandler(get_wsgi_application())
+
+    def app(environ, start_response):
+        # Close this request thread's database connection as soon as the response is made: Chromium keeps
+        # connections (and so the threads serving them) alive, and an open one would block dropping the test
+        # database.
+        try:
+            return site(environ, start_response)
+        finally:
+            connections.close_all()
+
+    httpd.set_app(app)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield SimpleNamespace(url=f"http://127.0.0.1:{httpd.server_address[1]}")
@@ -59,6 +71,9 @@ def browser():
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Playwright runs an event loop in this thread, so the ORM calls made meanwhile used a connection of
+        # their own (connections are context-local); close it, or it would block dropping the test database.
+        connections.close_all()
 
 
 def signed_in_page(browser, server, user):
