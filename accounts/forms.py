@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -23,9 +23,7 @@ class SignInForm(AuthenticationForm):
         label="Username",
         max_length=254,
         error_messages={"required": "Enter your username"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
     password = forms.CharField(
         label="Password",
@@ -38,10 +36,9 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.label_size = Size.MEDIUM
         self.helper.layout = Layout(
             Field.text("username", field_width=20),
-            Field("password", css_class="govuk-input--width-20"),
+            Field.text("password", field_width=20),
             Button.primary("sign-in", "Sign in"),
         )
 

@@ -21,6 +21,9 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("inspections.urls")),
+    path("", include("actions.importing.urls")),
+    path("", include("api.urls")),
+    path("", include("calendars.urls")),
     path("", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

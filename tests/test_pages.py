@@ -7,7 +7,9 @@ import re
 
 import pytest
 import time_machine
-from django.test import RequestFactory
+from django.contrib import messages
+from django.shortcuts import render
+from django.test import Client, RequestFactory
 from django.urls import path
 
 from actions.models import Action
@@ -23,8 +25,14 @@ def _boom(request):
     raise RuntimeError("a deliberate failure")
 
 
-# The project's URLs plus one that fails, to see the 500 page the way a visitor would.
-urlpatterns = [path("boom/", _boom), *project_urls.urlpatterns]
+def _with_messages(request):
+    messages.success(request, "Progress update saved")
+    messages.info(request, "2 actions are overdue")
+    return render(request, "accessibility.html", {"page_has_errors": "errors" in request.GET})
+
+
+# The project's URLs plus one that fails, to see the 500 page the way a visitor would, and one with messages.
+urlpatterns = [path("boom/", _boom), path("messages/", _with_messages), *project_urls.urlpatterns]
 handler500 = project_urls.handler500
 
 
@@ -297,3 +305,43 @@ def test_pages_have_no_inline_scripts_or_styles(client, world):
         assert "style=" not in html, url
         for script in re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S):
             assert script.strip() == "", f"inline script on {url}"
+
+
+@pytest.mark.urls(__name__)
+def test_messages_show_as_notification_banners(client, db):
+    html = client.get("/messages/").content.decode()
+    success = html.index("govuk-notification-banner--success")
+    assert 'role="alert"' in html[success - 200 : success + 200]
+    assert "Progress update saved" in html
+    assert 'role="region" aria-labelledby="notification-title-2"' in html
+    assert "2 actions are overdue" in html
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_can_mark_its_title_as_having_errors(client, db):
+    assert title_of(client.get("/messages/")) == "Accessibility statement – SEND Tracker"
+    assert title_of(client.get("/messages/?errors")) == "Error: Accessibility statement – SEND Tracker"
+
+
+def test_admin_link_only_for_staff(client, world):
+    client.force_login(world.officer)
+    assert 'href="/admin/"' not in client.get("/").content.decode()
+    world.officer.is_staff = True
+    world.officer.save()
+    assert 'href="/admin/"' in client.get("/").content.decode()
+
+
+def test_sign_in_page_has_no_navigation_and_other_public_pages_offer_sign_in(client, db):
+    login = client.get("/accounts/login/").content.decode()
+    assert "govuk-service-navigation" not in login
+    statement = client.get("/accessibility/").content.decode()
+    assert 'href="/accounts/login/"' in statement
+
+
+def test_a_form_sent_without_its_security_token_gets_a_clear_page(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "officer", "password": "whatever"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert title_of(response) == "Your session has expired – SEND Tracker"
+    assert "nothing has been changed" in html and "CSRF" not in html
