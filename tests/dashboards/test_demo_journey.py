@@ -22,11 +22,6 @@ from dashboards import selectors
 from inspections.models import BoardMeeting, LocalArea
 
 
-@pytest.fixture
-def fast_passwords():
-    """The demo users' passwords are hashed once for the module with the real hasher, which must stay."""
-
-
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
