@@ -107,12 +107,15 @@ def test_headline_figures_link_to_the_filtered_action_list(client, world, settin
     settings.ROOT_URLCONF = __name__
     built = sc.build(world)
     html = get(client, world.chair, dashboard_url(world.area)).content.decode()
-    plan = built.plan.pk
-    assert f'href="/actions/?area=northshire&amp;plan={plan}&amp;overdue=1"' in html
-    assert f'href="/actions/?area=northshire&amp;plan={plan}&amp;status=signed_off"' in html
+    scope = f"/actions/?area={world.area.pk}&amp;plan={built.plan.pk}"
+    assert f'href="{scope}"' in html
+    assert f'href="{scope}&amp;overdue=1"' in html
+    for status in ("signed_off", "completed", "in_progress", "reopened", "not_started", "cancelled"):
+        assert f'href="{scope}&amp;status={status}"' in html
+    # Due from 20 June to 20 July 2024, as the day, month and year fields of the list's date inputs.
     assert (
-        f'href="/actions/?area=northshire&amp;plan={plan}&amp;status=not_started&amp;status=in_progress'
-        "&amp;status=reopened&amp;due_after=2024-06-20&amp;due_before=2024-07-20"
+        f'href="{scope}&amp;due_from_0=20&amp;due_from_1=6&amp;due_from_2=2024'
+        '&amp;due_to_0=20&amp;due_to_1=7&amp;due_to_2=2024"'
     ) in html
 
 
