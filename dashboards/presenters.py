@@ -22,6 +22,10 @@ STATUS_LABELS[Action.Status.COMPLETED] = "Awaiting sign-off"
 RAG_LABELS = {r: Action.Rag(r).label.split(" ")[0] for r in RAG_ORDER}
 
 
+# The action list's URL name, with or without the actions app's namespace.
+ACTION_LIST_URL_NAMES = ("actions:action_list", "action_list")
+
+
 def action_list_url(**params) -> str | None:
     """A link to the action list, filtered to exactly the actions a figure counts where its filters allow.
 
@@ -29,11 +33,12 @@ def action_list_url(**params) -> str | None:
     inclusive, as the day, month and year fields of a date input). Without the action list installed, figures
     show without links.
     """
-    try:
-        base = reverse("actions:action_list")
-    except NoReverseMatch:
-        return None
-    return f"{base}?{urlencode(params)}"
+    for name in ACTION_LIST_URL_NAMES:
+        try:
+            return f"{reverse(name)}?{urlencode(params)}"
+        except NoReverseMatch:
+            continue
+    return None
 
 
 def _date_params(name: str, day) -> dict[str, int]:
