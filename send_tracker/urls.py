@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("actions.importing.urls")),
     path("", include("api.urls")),
     path("", include("calendars.urls")),
+    path("", include("reminders.urls")),
     path("", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
