@@ -6,7 +6,9 @@ changed what, and the optimistic-locking check and the write cannot be separated
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,10 +46,25 @@ DEFAULT_SUBMISSION_WORKING_DAYS = {
 }
 
 
+# Set while loading historic records (the demo data), whose events must not email anyone today.
+_event_emails_paused: ContextVar[bool] = ContextVar("event_emails_paused", default=False)
+
+
+@contextmanager
+def event_emails_paused() -> Iterator[None]:
+    token = _event_emails_paused.set(True)
+    try:
+        yield
+    finally:
+        _event_emails_paused.reset(token)
+
+
 def _notify_lead_officer(action: Action, kind: str) -> None:
     """Once the change has committed, email the action's lead officer about it (reminders ledger, kind `kind`)."""
     from reminders.services import action_event_notify
 
+    if _event_emails_paused.get():
+        return
     transaction.on_commit(lambda: action_event_notify(action_id=action.pk, kind=kind))
 
 
