@@ -180,6 +180,25 @@ def weekly_digest_email(delivery: Delivery) -> EmailMultiAlternatives:
     )
 
 
+def board_pack_email(delivery: Delivery) -> EmailMultiAlternatives:
+    """The board pack for the row's meeting, PDF and XLSX attached, rendered at sending time as the download
+    would be."""
+    # Imported here: the pack's PDF rendering loads WeasyPrint, which no other email needs.
+    from dashboards.board_pack import board_pack_attachments
+
+    meeting = delivery.meeting
+    area = meeting.area
+    context = {
+        "area": area,
+        "meeting": meeting,
+        "dashboard_url": absolute(reverse("dashboards:area_dashboard", args=[area.slug])),
+    }
+    message = render_email(delivery, "board_pack", context)
+    for name, content, mimetype in board_pack_attachments(area, meeting):
+        message.attach(name, content, mimetype)
+    return message
+
+
 BUILDERS: dict[str, Callable[[Delivery], EmailMultiAlternatives]] = {
     Kind.DUE_SOON: due_soon_email,
     Kind.DUE_TODAY: due_today_email,
@@ -192,6 +211,7 @@ BUILDERS: dict[str, Callable[[Delivery], EmailMultiAlternatives]] = {
     Kind.SIGNED_OFF: signed_off_email,
     Kind.DAILY_DIGEST: daily_digest_email,
     Kind.WEEKLY_DIGEST: weekly_digest_email,
+    Kind.BOARD_PACK: board_pack_email,
 }
 
 
