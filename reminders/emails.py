@@ -233,6 +233,9 @@ def delivery_email_send(delivery: Delivery, notify_client=None) -> str:
         raise PermanentFailure("The recipient has no email address.")
     try:
         message = delivery_email(delivery)
+    except SoftTimeLimitExceeded:
+        # Cut off by the task's time limit (a board pack's PDF takes a while on a busy worker): worth a retry.
+        raise
     except Exception as exc:
         raise PermanentFailure(f"The email could not be written: {exc.__class__.__name__}: {exc}") from exc
     if settings.NOTIFY_API_KEY or notify_client is not None:
