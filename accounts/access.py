@@ -181,3 +181,16 @@ def can_sign_off_action(user, action: Action) -> bool:
     if action.lead_officer_id is not None and action.lead_officer_id == user.pk:
         return False
     return action.plan.area_id in board_area_ids(user)
+
+
+def requires_second_factor(user) -> bool:
+    """Administrators, staff and plan managers must sign in with a second factor (TOTP or a backup code).
+
+    They can change plans for a whole area or everything in the system, so a guessed or reused password alone
+    must not be enough.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return bool(_roles(user) & {Role.ADMINISTRATOR, Role.PLAN_MANAGER})
