@@ -23,9 +23,7 @@ class SignInForm(AuthenticationForm):
         label="Username",
         max_length=254,
         error_messages={"required": "Enter your username"},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}),
     )
     password = forms.CharField(
         label="Password",
@@ -102,7 +100,9 @@ class NewPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = (
+        self.fields[
+            "new_password1"
+        ].help_text = (
             "At least 8 characters, not a common password, not all numbers and not like your name or username."
         )
         self.fields["new_password2"].label = "Confirm new password"

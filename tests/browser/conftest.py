@@ -50,11 +50,7 @@ def live_server(request) -> Iterator[object]:
     from django.test import override_settings
     from pytest_django.live_server_helper import LiveServer
 
-    address = (
-        request.config.getvalue("liveserver")
-        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
-        or "127.0.0.1"
-    )
+    address = request.config.getvalue("liveserver") or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "127.0.0.1"
     with override_settings(MEDIA_URL="/no-public-media/"):
         server = LiveServer(address)
     yield server
@@ -65,9 +61,7 @@ def live_server(request) -> Iterator[object]:
 def browser() -> Iterator[object]:
     executable = require_chromium()
     if not GOVUK_CSS.is_file():
-        missing(
-            f"{GOVUK_CSS.relative_to(ROOT)} is missing: run `make assets` (python scripts/build_assets.py)"
-        )
+        missing(f"{GOVUK_CSS.relative_to(ROOT)} is missing: run `make assets` (python scripts/build_assets.py)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
