@@ -54,7 +54,7 @@ class SecondFactorForm(forms.Form):
     """A six-digit code from the authenticator app, or (when allowed) a backup code."""
 
     code = forms.CharField(
-        label="Code",
+        label="Security code",
         max_length=20,
         error_messages={"required": "Enter the code"},
         widget=forms.TextInput(

@@ -44,6 +44,6 @@ def verify_session(client, user) -> None:
 
 def complete_second_factor(page, user) -> None:
     """On the 'Enter your security code' page of a Playwright `page`, type the current code and continue."""
-    page.get_by_label("Code").fill(current_code(enrolled_device(user)))
+    page.get_by_role("textbox", name="Security code").fill(current_code(enrolled_device(user)))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
