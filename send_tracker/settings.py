@@ -69,6 +69,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"
 
+# Old keys still accepted for sessions and password-reset links while a new SECRET_KEY beds in (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/")
