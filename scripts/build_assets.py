@@ -111,9 +111,7 @@ def rewrite_css(css: str) -> str:
     css = CREST_URL.sub("none", css)
     css = ROOT_ASSET_URL.sub(r"url(\1assets/", css)
     if "GDS Transport" in css:
-        raise BuildError(
-            "GDS Transport is still named in the CSS after rewriting: the rewrite rules need updating."
-        )
+        raise BuildError("GDS Transport is still named in the CSS after rewriting: the rewrite rules need updating.")
     return css
 
 

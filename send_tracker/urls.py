@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("", include("inspections.urls")),
+    path("", include("actions.urls")),
     path("admin/", admin.site.urls),
 ]
 

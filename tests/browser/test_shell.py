@@ -127,9 +127,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, world):
     sign_in(page, "officer")
     page.goto("/")
     page.keyboard.press("Tab")
-    focused = page.evaluate(
-        "() => [document.activeElement.className, document.activeElement.textContent.trim()]"
-    )
+    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent.trim()]")
     assert focused == ["govuk-skip-link", "Skip to main content"]
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main-content"
@@ -138,10 +136,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, world):
 def test_govuk_frontend_javascript_starts(page, world, console_errors):
     sign_in(page, "officer")
     page.goto("/")
-    assert (
-        page.evaluate("() => document.body.className")
-        == "govuk-template__body js-enabled govuk-frontend-supported"
-    )
+    assert page.evaluate("() => document.body.className") == "govuk-template__body js-enabled govuk-frontend-supported"
     assert console_errors == []
 
 
@@ -165,9 +160,7 @@ def test_area_page_shows_the_timeline(page, northshire_history):
 
 def test_accessibility_check_reports_violations_readably(page, db):
     page.goto("/accessibility/")
-    page.set_content(
-        "<html><head><title>Broken</title></head><body><img src='x.png'><button></button></body></html>"
-    )
+    page.set_content("<html><head><title>Broken</title></head><body><img src='x.png'><button></button></body></html>")
     with pytest.raises(pytest.fail.Exception) as failure:
         assert_accessible(page)
     message = str(failure.value)
