@@ -221,3 +221,20 @@ def requires_second_factor(user) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return bool(_roles(user) & {Role.ADMINISTRATOR, Role.PLAN_MANAGER})
+
+
+# --- The reminders delivery log. ---
+
+
+def can_view_delivery_log(user) -> bool:
+    """Plan managers (for their areas) and administrators see who was reminded of what."""
+    return is_administrator(user) or bool(managed_area_ids(user))
+
+
+def visible_deliveries(user):
+    """Ledger rows about actions in the areas the user manages; digests (about no one action) only for admins."""
+    from reminders.models import Delivery
+
+    if is_administrator(user):
+        return Delivery.objects.all()
+    return Delivery.objects.filter(action__plan__area_id__in=managed_area_ids(user))

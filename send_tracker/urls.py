@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("inspections.urls")),
     path("", include("actions.urls")),
+    path("", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]
 

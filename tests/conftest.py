@@ -14,6 +14,12 @@ from . import factories as f
 Role = Membership.Role
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every persona gets a password; the production hasher's deliberate slowness would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     area: object  # "Northshire": the area the personas work in
