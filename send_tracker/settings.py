@@ -282,6 +282,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # that a Redis flush delays reminders by minutes, not a day.
     "reminders-reaper": {"task": "reminders.tasks.reap", "schedule": crontab(minute="*/5")},
 }
+# Board packs are emailed to chairs by each area's schedule (administrators set it in the admin).
+CELERY_BEAT_SCHEDULE["dashboards-board-packs"] = {
+    "task": "dashboards.tasks.board_packs_send_due",
+    "schedule": crontab(hour=7, minute=30),
+}
 # Delivery retries (reminders.services): exponential backoff with jitter from BASE, capped at MAX seconds,
 # which must stay below the visibility timeout since a waiting retry is an unacknowledged message.
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
@@ -305,6 +310,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step of a board pack at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("actions.urls")),
     path("", include("reminders.urls")),
+    path("", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 
