@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("reminders.urls")),
     path("", include("dashboards.urls")),
+    path("", include("actions.importing.urls")),
+    path("", include("api.urls")),
+    path("", include("calendars.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -35,6 +35,7 @@ CONFIG_VARS = [
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
+    "API_THROTTLE_RATE",
 ]
 
 
@@ -67,6 +68,7 @@ def test_missing_secret_key_in_production_stops_start_up_with_a_clear_message():
         ("DATABASE_URL", "mongodb://localhost/send"),
         ("SITE_URL", "send-tracker.example"),
         ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("API_THROTTLE_RATE", "lots"),
     ],
 )
 def test_malformed_value_stops_start_up_naming_the_variable(variable, value):
