@@ -191,3 +191,25 @@ def test_each_request_pushes_the_idle_limit_on(client, world):
         for _ in range(4):
             traveller.shift(dt.timedelta(minutes=20))
             assert client.get("/").status_code == 200
+
+
+def test_the_session_expiry_is_written_at_most_once_a_minute(client, world):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False) as traveller:
+        attempt(client, "officer", PASSWORD)
+        key = client.session.session_key
+        first = Session.objects.get(pk=key).expire_date
+        traveller.shift(dt.timedelta(seconds=30))
+        client.get("/")
+        assert Session.objects.get(pk=key).expire_date == first
+        traveller.shift(dt.timedelta(seconds=40))
+        client.get("/")
+        assert Session.objects.get(pk=key).expire_date == first + dt.timedelta(seconds=70)
+
+
+def test_an_anonymous_visit_creates_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.get("/accessibility/")
+    assert Session.objects.count() == 0
