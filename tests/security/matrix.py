@@ -186,7 +186,7 @@ def classify(response) -> str:
         location = response.get("Location", "")
         if "/accounts/login/" in location or "/admin/login/" in location:
             return "login"
-        if "/accounts/two-factor/" in location:
+        if "/accounts/two-factor/set-up/" in location or "/accounts/two-factor/verify/" in location:
             return "two-factor"
         return "ok"
     if status in (400, 401, 403, 404, 405, 409, 412, 428):

@@ -62,6 +62,35 @@ def test_every_cell_of_the_matrix_names_each_persona_or_a_default():
                     assert set(table) - {"default"} <= set(m.PERSONAS), (name, method, obj)
 
 
+# Who can see which area, from the personas' memberships: the file may never say otherwise.
+BLIND_TO_OTHER_AREA = ("officer", "health_officer", "manager", "chair", "pcf", "adviser")
+BLIND_TO_OWN_AREA = ("other_officer", "adviser_elsewhere")
+LET_THROUGH = ("ok", "400", "409")
+# The calendar feed is authenticated by the secret in its URL, not by the session: see test_leaks.py.
+TOKEN_URLS = {"calendar_feed"}
+
+
+def test_the_matrix_itself_never_lets_anyone_into_an_area_they_cannot_see():
+    problems = []
+    for name, entry in m.load_matrix().items():
+        if name in TOKEN_URLS:
+            continue
+        for method in entry["methods"]:
+            for obj in m.objects_for(entry, method):
+                blind = {"other_area": BLIND_TO_OTHER_AREA, "own": BLIND_TO_OWN_AREA}.get(obj, ())
+                if obj == "same_area_other_org":
+                    blind = BLIND_TO_OWN_AREA
+                if obj != "none":
+                    blind = (*blind, "anonymous", "deactivated")
+                for persona in blind:
+                    if m.expected(entry, method, obj, persona) in LET_THROUGH:
+                        problems.append(f"{method} {name} [{obj}] lets {persona} through")
+                for persona in m.PERSONAS:
+                    if m.expected(entry, method, obj, persona).startswith("error"):
+                        problems.append(f"{method} {name} [{obj}] expects a server error for {persona}")
+    assert problems == []
+
+
 def observe(world) -> dict:
     planted = m.plant(world)
     results = {}
