@@ -27,7 +27,8 @@ PRODUCTION = {
 
 
 def manage(*args: str, **variables: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests for their own process; a deployment never has it.
+    environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment.update(variables)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
