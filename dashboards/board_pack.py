@@ -95,8 +95,6 @@ def _cover(pack: BoardPack) -> Sheet:
 
 def _headline(board) -> Sheet:
     rows = [[figure.label, figure.value] for figure in presenters.headline_figures(board)]
-    if board.headline:
-        rows.append(["Cancelled (not counted above)", board.headline.cancelled])
     return Sheet("Headline figures", "Headline figures", ["Figure", "Actions"], rows)
 
 

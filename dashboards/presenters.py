@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -12,24 +13,36 @@ from django.utils.text import Truncator
 from actions.models import Action
 
 from . import charts
-from .selectors import DUE_SOON_DAYS, IN_PROGRESS, OPEN, RAG_ORDER, STATUS_ORDER, AreaDashboard, KpiTrend
+from .selectors import DUE_SOON_DAYS, RAG_ORDER, STATUS_ORDER, AreaDashboard, KpiTrend
+
+Status = Action.Status
 
 STATUS_LABELS = {s: Action.Status(s).label for s in STATUS_ORDER}
 STATUS_LABELS[Action.Status.COMPLETED] = "Awaiting sign-off"
 RAG_LABELS = {r: Action.Rag(r).label.split(" ")[0] for r in RAG_ORDER}
 
 
-def action_list_url(**params) -> str | None:
-    """A link to the action list filtered like the figure it comes from.
+# The action list's URL name, with or without the actions app's namespace.
+ACTION_LIST_URL_NAMES = ("actions:action_list", "action_list")
 
-    The action list reads GET filters (area, plan, status repeated for several statuses, rag, overdue=1,
-    due_after and due_before, both inclusive). Without the action list installed, figures show without links.
+
+def action_list_url(**params) -> str | None:
+    """A link to the action list, filtered to exactly the actions a figure counts where its filters allow.
+
+    The action list's GET filters: area and plan (ids), status (one), overdue=1, and due_from / due_to (both
+    inclusive, as the day, month and year fields of a date input). Without the action list installed, figures
+    show without links.
     """
-    try:
-        base = reverse("actions:action_list")
-    except NoReverseMatch:
-        return None
-    return f"{base}?{urlencode(params, doseq=True)}"
+    for name in ACTION_LIST_URL_NAMES:
+        try:
+            return f"{reverse(name)}?{urlencode(params)}"
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _date_params(name: str, day) -> dict[str, int]:
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
 @dataclass
@@ -44,26 +57,29 @@ def headline_figures(board: AreaDashboard) -> list[HeadlineFigure]:
     if board.headline is None or board.plan is None:
         return []
     h = board.headline
-    scope = {"area": board.area.slug, "plan": board.plan.pk}
+    scope = {"area": board.area.pk, "plan": board.plan.pk}
     today = board.today
-    soon = today.fromordinal(today.toordinal() + DUE_SOON_DAYS)
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+
+    def stage(key: str, label: str, value: int, status: str) -> HeadlineFigure:
+        return HeadlineFigure(key, label, value, action_list_url(**scope, status=status))
+
     return [
-        HeadlineFigure("total", "Actions in total", h.total, action_list_url(**scope, status=list(STATUS_ORDER))),
-        HeadlineFigure("signed_off", "Signed off", h.signed_off, action_list_url(**scope, status="signed_off")),
-        HeadlineFigure(
-            "awaiting",
-            "Completed, awaiting sign-off",
-            h.awaiting_sign_off,
-            action_list_url(**scope, status="completed"),
-        ),
-        HeadlineFigure("in_progress", "In progress", h.in_progress, action_list_url(**scope, status=list(IN_PROGRESS))),
+        # The list shows cancelled actions too; they are the "Cancelled" figure below.
+        HeadlineFigure("total", "Actions in total (not cancelled)", h.total, action_list_url(**scope)),
+        stage("signed_off", "Signed off", h.signed_off, Status.SIGNED_OFF),
+        stage("awaiting", "Completed, awaiting sign-off", h.awaiting_sign_off, Status.COMPLETED),
+        stage("in_progress", "In progress", h.in_progress, Status.IN_PROGRESS),
+        stage("reopened", "Reopened (sent back at sign-off)", h.reopened, Status.REOPENED),
+        stage("not_started", "Not started", h.not_started, Status.NOT_STARTED),
         HeadlineFigure("overdue", "Overdue", h.overdue, action_list_url(**scope, overdue=1)),
         HeadlineFigure(
             "due_soon",
-            f"Due in the next {DUE_SOON_DAYS} days",
+            f"Due in the next {DUE_SOON_DAYS} days (still open)",
             h.due_soon,
-            action_list_url(**scope, status=list(OPEN), due_after=today.isoformat(), due_before=soon.isoformat()),
+            action_list_url(**scope, **_date_params("due_from", today), **_date_params("due_to", soon)),
         ),
+        stage("cancelled", "Cancelled", h.cancelled, Status.CANCELLED),
     ]
 
 

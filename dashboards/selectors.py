@@ -4,7 +4,8 @@ Each figure is an aggregate computed in PostgreSQL; a page runs the same number 
 actions. Definitions, so that the dashboard, the board pack and the action list agree:
 
 - Cancelled actions count in no figure except "cancelled".
-- "In progress" is in progress or reopened (sent back by the board and being worked again).
+- The stages (not started, in progress, reopened, awaiting sign-off, signed off) add up to the total; reopened
+  actions are those the board sent back, being worked on again.
 - "Overdue" is an open action (not started, in progress, reopened) whose due date is before today.
 - "Due in the next 30 days" is an open action due from today to today + 30 days, both included.
 - "Readiness" of a finding is the share of its (not cancelled) actions that are signed off and have at least one
@@ -53,7 +54,6 @@ from send_tracker.working_days import working_days_between
 Status = Action.Status
 Rag = Action.Rag
 OPEN = tuple(str(s) for s in Action.OPEN_STATUSES)
-IN_PROGRESS = (Status.IN_PROGRESS, Status.REOPENED)
 DUE_SOON_DAYS = 30
 
 # The order statuses and RAG ratings are shown in, everywhere.
@@ -116,6 +116,7 @@ class Headline:
     total: int
     not_started: int
     in_progress: int
+    reopened: int
     awaiting_sign_off: int
     signed_off: int
     overdue: int
@@ -131,7 +132,8 @@ def headline(plan: ActionPlan, today: dt.date) -> Headline:
     counts = Action.objects.filter(plan=plan).aggregate(
         total=Count("pk", filter=~Q(status=Status.CANCELLED)),
         not_started=Count("pk", filter=Q(status=Status.NOT_STARTED)),
-        in_progress=Count("pk", filter=Q(status__in=IN_PROGRESS)),
+        in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
+        reopened=Count("pk", filter=Q(status=Status.REOPENED)),
         awaiting_sign_off=Count("pk", filter=Q(status=Status.COMPLETED)),
         signed_off=Count("pk", filter=Q(status=Status.SIGNED_OFF)),
         overdue=Count("pk", filter=Q(status__in=OPEN, due_date__lt=today)),

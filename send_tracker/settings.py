@@ -200,7 +200,8 @@ STORAGES = {
         )
     },
 }
-# Evidence files live outside the static root and are only ever served through an access-checked view.
+# Evidence files live outside the static root and are only ever served through an access-checked view,
+# never from a public URL (so there is no MEDIA_URL).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = None
 
@@ -287,11 +288,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Re-enqueues rows a lost message left pending and settles rows a dead worker left sending; often enough
     # that a Redis flush delays reminders by minutes, not a day.
     "reminders-reaper": {"task": "reminders.tasks.reap", "schedule": crontab(minute="*/5")},
-}
-# Board packs are emailed to chairs by each area's schedule (administrators set it in the admin).
-CELERY_BEAT_SCHEDULE["dashboards-board-packs"] = {
-    "task": "dashboards.tasks.board_packs_send_due",
-    "schedule": crontab(hour=7, minute=30),
+    # Board packs due today go to each area's chair, by the schedules administrators set in the admin.
+    "dashboards-board-packs": {"task": "dashboards.tasks.board_packs_send_due", "schedule": crontab(hour=7, minute=30)},
 }
 # Delivery retries (reminders.services): exponential backoff with jitter from BASE, capped at MAX seconds,
 # which must stay below the visibility timeout since a waiting retry is an unacknowledged message.

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.contrib import messages
 from django.shortcuts import render
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import path
 
 from actions.models import Action
@@ -340,3 +340,12 @@ def test_sign_in_page_has_no_navigation_and_other_public_pages_offer_sign_in(cli
     assert "govuk-service-navigation" not in login
     statement = client.get("/accessibility/").content.decode()
     assert 'href="/accounts/login/"' in statement
+
+
+def test_a_form_sent_without_its_security_token_gets_a_clear_page(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "officer", "password": "whatever"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert title_of(response) == "Your session has expired – SEND Tracker"
+    assert "nothing has been changed" in html and "CSRF" not in html

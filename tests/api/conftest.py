@@ -5,7 +5,6 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import api_token_create
-from tests.templates_fallback import base_template, fast_password_hashing  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,13 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.models import Action
 from tests import factories as f
 
+from . import action_list_urls
 from . import scenario as sc
 
 pytestmark = pytest.mark.django_db
@@ -86,33 +87,20 @@ def test_a_malformed_date_is_reported_not_a_server_error(client, world):
     assert 'data-figure="total">9<' in html  # the current plan is shown meanwhile
 
 
-def action_list_stub(request):
-    from django.http import HttpResponse
-
-    return HttpResponse("")
-
-
-class ActionListUrls:
-    app_name = "actions"
-    urlpatterns = [path("actions/", action_list_stub, name="action_list")]
-
-
-urlpatterns = [
-    path("", include("send_tracker.urls")),
-    path("", include((ActionListUrls.urlpatterns, "actions"))),
-]
-
-
-def test_headline_figures_link_to_the_filtered_action_list(client, world, settings):
-    settings.ROOT_URLCONF = __name__
+@pytest.mark.parametrize("urlconf", [action_list_urls.Namespaced, action_list_urls.Plain])
+def test_headline_figures_link_to_the_filtered_action_list(client, world, settings, urlconf):
+    settings.ROOT_URLCONF = urlconf
     built = sc.build(world)
     html = get(client, world.chair, dashboard_url(world.area)).content.decode()
-    plan = built.plan.pk
-    assert f'href="/actions/?area=northshire&amp;plan={plan}&amp;overdue=1"' in html
-    assert f'href="/actions/?area=northshire&amp;plan={plan}&amp;status=signed_off"' in html
+    scope = f"/actions/?area={world.area.pk}&amp;plan={built.plan.pk}"
+    assert f'href="{scope}"' in html
+    assert f'href="{scope}&amp;overdue=1"' in html
+    for status in ("signed_off", "completed", "in_progress", "reopened", "not_started", "cancelled"):
+        assert f'href="{scope}&amp;status={status}"' in html
+    # Due from 20 June to 20 July 2024, as the day, month and year fields of the list's date inputs.
     assert (
-        f'href="/actions/?area=northshire&amp;plan={plan}&amp;status=not_started&amp;status=in_progress'
-        "&amp;status=reopened&amp;due_after=2024-06-20&amp;due_before=2024-07-20"
+        f'href="{scope}&amp;due_from_0=20&amp;due_from_1=6&amp;due_from_2=2024'
+        '&amp;due_to_0=20&amp;due_to_1=7&amp;due_to_2=2024"'
     ) in html
 
 
