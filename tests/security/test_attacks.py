@@ -222,3 +222,28 @@ def test_script_payloads_in_user_entered_fields_are_shown_as_text_on_every_page(
         assert XSS not in html, f"raw script payload on {url}"
     detail = client.get(f"/actions/{action.pk}/").content.decode()
     assert XSS_ESCAPED in detail or "&lt;script&gt;" in detail
+
+
+def test_script_payloads_in_emails_are_text_and_escaped_in_html(world):
+    from django.core import mail
+
+    from reminders import services as reminder_services
+    from reminders.models import Delivery, Kind
+
+    world.officer.email = "officer@northshire.example"
+    world.officer.save()
+    action = f.ActionFactory(
+        plan__area=world.area,
+        title=f"Title {XSS}",
+        lead_organisation=world.council,
+        lead_officer=world.officer,
+    )
+    reminder_services.action_event_notify(action_id=action.pk, kind=Kind.ASSIGNED)
+    reminder_services.delivery_send_now(ids=list(Delivery.objects.values_list("pk", flat=True)))
+    assert mail.outbox, "no email was sent"
+    message = mail.outbox[-1]
+    assert f"Title {XSS}" in message.body  # plain text shows exactly what was typed
+    for content, kind in getattr(message, "alternatives", []):
+        if kind == "text/html":
+            assert XSS not in content
+            assert "&lt;script&gt;" in content
