@@ -189,7 +189,7 @@ def classify(response) -> str:
         if "/accounts/two-factor/set-up/" in location or "/accounts/two-factor/verify/" in location:
             return "two-factor"
         return "ok"
-    if status in (400, 401, 403, 404, 405, 409, 412, 428):
+    if status in (400, 401, 403, 404, 405, 409, 412, 428, 429):
         return str(status)
     return "ok"
 
