@@ -6,7 +6,9 @@ changed what, and the optimistic-locking check and the write cannot be separated
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,10 +46,25 @@ DEFAULT_SUBMISSION_WORKING_DAYS = {
 }
 
 
+# Set while loading historic records (the demo data), whose events must not email anyone today.
+_event_emails_paused: ContextVar[bool] = ContextVar("event_emails_paused", default=False)
+
+
+@contextmanager
+def event_emails_paused() -> Iterator[None]:
+    token = _event_emails_paused.set(True)
+    try:
+        yield
+    finally:
+        _event_emails_paused.reset(token)
+
+
 def _notify_lead_officer(action: Action, kind: str) -> None:
     """Once the change has committed, email the action's lead officer about it (reminders ledger, kind `kind`)."""
     from reminders.services import action_event_notify
 
+    if _event_emails_paused.get():
+        return
     transaction.on_commit(lambda: action_event_notify(action_id=action.pk, kind=kind))
 
 
@@ -281,10 +298,18 @@ def _history_reason(text: str) -> str:
     return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
 
 
-def _transition(*, action_id: int, user, to_status: str, reason: str = "", **fields) -> Action:
+def _transition(
+    *, action_id: int, user, to_status: str, allowed_from: tuple[str, ...], reason: str = "", **fields
+) -> Action:
     with transaction.atomic():
         action = Action.objects.select_for_update().get(pk=action_id)
         previous = action.status
+        # The callers checked the status they read; two people acting at once (two board members signing off)
+        # are told here, under the row lock, so the step is recorded once.
+        if previous not in allowed_from:
+            raise ValidationError(
+                f"Someone else has just changed this action: it is now {action.get_status_display().lower()}."
+            )
         StatusChange.objects.create(
             action=action, from_status=previous, to_status=to_status, changed_by=user, reason=reason
         )
@@ -319,6 +344,7 @@ def action_complete(*, action: Action, user, statement: str, files: Sequence[Upl
         action_id=action.pk,
         user=user,
         to_status=Action.Status.COMPLETED,
+        allowed_from=Action.OPEN_STATUSES,
         reason=statement.strip(),
         completed_at=timezone.now(),
         percent_complete=100,
@@ -334,6 +360,7 @@ def action_sign_off(*, action: Action, user, note: str = "") -> Action:
         action_id=action.pk,
         user=user,
         to_status=Action.Status.SIGNED_OFF,
+        allowed_from=(Action.Status.COMPLETED,),
         reason=note.strip(),
         rag=Action.Rag.BLUE,
         signed_off_at=timezone.now(),
@@ -354,6 +381,7 @@ def action_send_back(*, action: Action, user, reason: str) -> Action:
         action_id=action.pk,
         user=user,
         to_status=Action.Status.REOPENED,
+        allowed_from=(Action.Status.COMPLETED,),
         reason=reason.strip(),
         completed_at=None,
     )
@@ -370,5 +398,10 @@ def action_cancel(*, action: Action, user, reason: str) -> Action:
         raise ValidationError({"reason": "Enter the reason the action is being cancelled."})
     rag = Action.Rag.GREEN if action.rag == Action.Rag.BLUE else action.rag
     return _transition(
-        action_id=action.pk, user=user, to_status=Action.Status.CANCELLED, reason=reason.strip(), rag=rag
+        action_id=action.pk,
+        user=user,
+        to_status=Action.Status.CANCELLED,
+        allowed_from=(*Action.OPEN_STATUSES, Action.Status.COMPLETED),
+        reason=reason.strip(),
+        rag=rag,
     )

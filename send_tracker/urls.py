@@ -23,11 +23,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("inspections.urls")),
     path("", include("actions.urls")),
-    path("", include("reminders.urls")),
-    path("", include("dashboards.urls")),
     path("", include("actions.importing.urls")),
     path("", include("api.urls")),
     path("", include("calendars.urls")),
+    path("", include("reminders.urls")),
+    path("", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -247,3 +247,13 @@ class TestEditing:
         assert action.original_due_date == TODAY
         with pytest.raises(PermissionDenied):
             services.action_create(plan=scenario.plan, user=world.officer, **{**fields, "reference": "2.2"})
+
+
+def test_two_board_members_signing_off_at_once_record_it_once(world, scenario):
+    services.action_complete(action=scenario.action, user=world.officer, statement="Done")
+    seen_by_chair = reload(scenario.action)
+    seen_by_pcf = reload(scenario.action)
+    services.action_sign_off(action=seen_by_chair, user=world.chair)
+    with pytest.raises(ValidationError, match="Someone else has just changed this action: it is now signed off"):
+        services.action_sign_off(action=seen_by_pcf, user=world.pcf)
+    assert scenario.action.status_changes.filter(to_status=Action.Status.SIGNED_OFF).count() == 1

@@ -431,3 +431,9 @@ def test_plan_page_orders_references_as_numbers(client, world, scenario):
     client.force_login(world.officer)
     sections = client.get(reverse("plan_detail", args=[scenario.plan.pk])).context["detail"].sections
     assert [a.reference for a in sections[0].actions] == ["1.1", "1.2", "1.9", "1.10"]
+
+
+@pytest.mark.parametrize("query", ["page=999", "page=abc", "sort=nonsense", "export=pdf", "overdue=maybe"])
+def test_odd_list_parameters_never_crash(client, world, scenario, query):
+    client.force_login(world.officer)
+    assert client.get(f"{reverse('action_list')}?{query}").status_code in (200, 404)

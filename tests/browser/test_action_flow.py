@@ -20,9 +20,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    # The demo users' passwords are hashed when seeded; the production hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo(transactional_db):
+    # Passwords are hashed with the fast test hasher (tests/conftest.py), so seeding takes seconds.
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
