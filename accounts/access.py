@@ -239,9 +239,11 @@ def can_view_delivery_log(user) -> bool:
 
 
 def visible_deliveries(user):
-    """Ledger rows about actions in the areas the user manages; digests (about no one action) only for admins."""
+    """Ledger rows about actions or board meetings in the areas the user manages; digests (about no one area)
+    only for admins."""
     from reminders.models import Delivery
 
     if is_administrator(user):
         return Delivery.objects.all()
-    return Delivery.objects.filter(action__plan__area_id__in=managed_area_ids(user))
+    areas = managed_area_ids(user)
+    return Delivery.objects.filter(Q(action__plan__area_id__in=areas) | Q(meeting__area_id__in=areas))

@@ -57,10 +57,13 @@ class Planned:
     period_key: str
     scheduled_for: date
     status: str = Status.PENDING
+    # Only for a board pack: the meeting it is for (its id is also the period key).
+    meeting_id: int | None = None
 
     def as_row(self) -> Delivery:
         return Delivery(
             action_id=self.action_id,
+            meeting_id=self.meeting_id,
             recipient_id=self.recipient_id,
             kind=self.kind,
             period_key=self.period_key,
@@ -372,7 +375,7 @@ def delivery_send(*, delivery_id: int, notify_client=None) -> SendResult:
     claimed_at = delivery_claim(delivery_id=delivery_id)
     if claimed_at is None:
         return SendResult(Outcome.SKIPPED)
-    delivery = Delivery.objects.select_related("recipient", "action__plan__area").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("recipient", "action__plan__area", "meeting__area").get(pk=delivery_id)
     if delivery.kind in DEADLINE_KINDS and not delivery.action.is_open:
         _settle(
             delivery_id, claimed_at, status=Status.NOT_NEEDED, last_error="The action was closed before this was sent."
