@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := send_tracker.settings
 
-.PHONY: run test lint format check bench install install-dev assets migrate seed clean
+.PHONY: run test lint audit format check bench install install-dev assets migrate seed clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (looked for $(PYTHON))"; exit 1; }
@@ -38,11 +38,16 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Known vulnerabilities in the installed dependencies, from the Python Packaging Advisory Database (needs
+# access to pypi.org). Any vulnerability fails the build; the application itself (editable) is skipped.
+audit: install-dev
+	$(BIN)/pip-audit --skip-editable --progress-spinner off --desc on
+
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: lint test
+check: lint audit test
 
 bench: install-dev assets
 	$(BIN)/python bench/run.py

@@ -222,6 +222,19 @@ def is_action_officer(user) -> bool:
     return Role.ACTION_OFFICER in _roles(user)
 
 
+def requires_second_factor(user) -> bool:
+    """Administrators, staff and plan managers must sign in with a second factor (TOTP or a backup code).
+
+    They can change plans for a whole area or everything in the system, so a guessed or reused password alone
+    must not be enough.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return bool(_roles(user) & {Role.ADMINISTRATOR, Role.PLAN_MANAGER})
+
+
 # --- The reminders delivery log. ---
 
 

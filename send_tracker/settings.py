@@ -8,6 +8,7 @@ typo in a deployment never turns into a silently wrong setting.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,6 +71,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"
 
+# Old keys still accepted for sessions and password-reset links while a new SECRET_KEY beds in (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/")
@@ -83,6 +87,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "simple_history",
     "django_tables2",
     "django_filters",
@@ -106,10 +115,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.IdleTimeoutMiddleware",
+    # Marks request.user as verified when the session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Plan managers and administrators must enrol and use a second factor before anything else.
+    "accounts.two_factor.TwoFactorPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Records who made each change in the audit history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a locked-out sign-in into the lockout page; keep it last.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The lockout backend comes first so a locked-out username and address never reach the password check.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "send_tracker.urls"
@@ -341,10 +364,62 @@ SPECTACULAR_SETTINGS = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# Sign-in protection (django-axes). Lock a username only from the address it was guessed from, so one person's
+# mistakes never lock out a whole council behind one NAT address; the lock lifts by itself after the cool-off.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts 15 minutes from the lockout, as the lockout page says, however often someone tries meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_ip"
+# How many reverse proxies in front of the application append to X-Forwarded-For. 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Sessions end after 30 minutes without a request: accounts.sessions.IdleTimeoutMiddleware pushes the expiry on
+# (at most once a minute, rather than a write on every request with SESSION_SAVE_EVERY_REQUEST).
+SESSION_COOKIE_AGE = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Two-factor authentication (django-otp). The issuer is the name shown in the person's authenticator app.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="SEND Tracker")
+# Password reset links last one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Content Security Policy (django-csp 4): only this site's own files; no inline script or style anywhere.
+# GOV.UK Frontend needs nothing else: its fonts, images and scripts are served from our static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if SITE_URL.startswith("https://") and not DEBUG:
+# Production (DEBUG off and an https SITE_URL): cookies only over HTTPS, redirect plain HTTP, and HSTS.
+# Behind a TLS-terminating proxy, the proxy must set X-Forwarded-Proto.
+PRODUCTION_HTTPS = SITE_URL.startswith("https://") and not DEBUG
+if PRODUCTION_HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # The health check is called over plain HTTP from inside the deployment.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)

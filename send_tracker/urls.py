@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
 from accounts.forms import SignInForm
 
 from . import health, views
@@ -20,7 +21,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("accounts.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("account/", account_views.account, name="account"),
     path("", include("inspections.urls")),
     path("", include("actions.urls")),
     path("", include("actions.importing.urls")),

@@ -77,3 +77,27 @@ def world(db) -> World:
         admin=person("admin", board, Role.ADMINISTRATOR),
         deactivated=deactivated,
     )
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(user)` also passes the second factor, as it already skips the password.
+
+    Tests about pages and permissions sign plan managers and administrators in this way; the two-factor policy
+    itself is tested through the real sign-in form in tests/accounts/test_two_factor.py, which does not use it.
+    """
+    from django.test import Client
+
+    from accounts.access import clear_cache, requires_second_factor
+
+    from .two_factor import verify_session
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if requires_second_factor(user):
+            verify_session(self, user)
+        clear_cache(user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -111,12 +111,26 @@ def console_errors(page) -> list[str]:
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the form, as a person would, and check that it worked."""
+    """Sign in through the form, as a person would, and check that it worked.
+
+    Plan managers and administrators get an authenticator app enrolled (if they have none) before signing in,
+    and the helper types its current code at the second step, as they would.
+    """
+    from accounts.access import requires_second_factor
+    from accounts.models import User
+    from tests.two_factor import complete_second_factor, enrolled_device
+
+    user = User.objects.filter(username=username).first()
+    needs_code = user is not None and requires_second_factor(user)
+    if needs_code:
+        enrolled_device(user)
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if needs_code and "/accounts/two-factor/verify/" in page.url:
+        complete_second_factor(page, user)
     if page.locator(".govuk-error-summary").count():
         summary = " ".join(page.locator(".govuk-error-summary").inner_text().split())
         raise AssertionError(f"signing in as {username!r} failed: {summary}")

@@ -1,0 +1,148 @@
+"""The authorisation matrix (ASVS V8; OWASP Authorization Testing Automation).
+
+- every URL pattern the project has is in tests/security/authorisation_matrix.yaml;
+- every (pattern, method, object, persona) cell gets the outcome the file says, and never a server error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pytest
+import yaml
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.security import matrix as m
+from tests.security.catalogue import PAGES
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def url_pattern_keys() -> set[str]:
+    """Every URL pattern as `name` (or `namespace:name`), with `[format]` for format-suffix variants."""
+    keys: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+                continue
+            assert isinstance(pattern, URLPattern)
+            name = pattern.name or pattern.lookup_str
+            key = f"{namespace}:{name}" if namespace else name
+            if "format" in pattern.pattern.regex.groupindex:
+                key += "[format]"
+            keys.add(key)
+
+    walk(get_resolver().url_patterns, None)
+    return keys
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    matrix = m.load_matrix()
+    # The admin site's own views are all wrapped in admin_site.admin_view (staff only); two of them stand for it.
+    patterns = {key for key in url_pattern_keys() if not key.startswith("admin:")}
+    missing = sorted(patterns - set(matrix))
+    assert missing == [], f"URL patterns missing from {m.MATRIX_FILE.name}: {missing}"
+    stale = sorted(set(matrix) - patterns - {"admin:index", "admin:actions_action_change"})
+    assert stale == [], f"entries for URL patterns that no longer exist: {stale}"
+
+
+def test_every_cell_of_the_matrix_names_each_persona_or_a_default():
+    for name, entry in m.load_matrix().items():
+        for method, rule in entry["methods"].items():
+            for obj, table in rule.items():
+                assert obj in m.OBJECTS or obj == "all", (name, method, obj)
+                if isinstance(table, dict):
+                    assert "default" in table, (name, method, obj)
+                    assert set(table) - {"default"} <= set(m.PERSONAS), (name, method, obj)
+
+
+# Who can see which area, from the personas' memberships: the file may never say otherwise.
+BLIND_TO_OTHER_AREA = ("officer", "health_officer", "manager", "chair", "pcf", "adviser")
+BLIND_TO_OWN_AREA = ("other_officer", "adviser_elsewhere")
+LET_THROUGH = ("ok", "400", "409")
+# The calendar feed is authenticated by the secret in its URL, not by the session: see test_leaks.py.
+TOKEN_URLS = {"calendar_feed"}
+
+
+def test_the_matrix_itself_never_lets_anyone_into_an_area_they_cannot_see():
+    problems = []
+    for name, entry in m.load_matrix().items():
+        if name in TOKEN_URLS:
+            continue
+        for method in entry["methods"]:
+            for obj in m.objects_for(entry, method):
+                blind = {"other_area": BLIND_TO_OTHER_AREA, "own": BLIND_TO_OWN_AREA}.get(obj, ())
+                if obj == "same_area_other_org":
+                    blind = BLIND_TO_OWN_AREA
+                if obj != "none":
+                    blind = (*blind, "anonymous", "deactivated")
+                for persona in blind:
+                    if m.expected(entry, method, obj, persona) in LET_THROUGH:
+                        problems.append(f"{method} {name} [{obj}] lets {persona} through")
+                for persona in m.PERSONAS:
+                    if m.expected(entry, method, obj, persona).startswith("error"):
+                        problems.append(f"{method} {name} [{obj}] expects a server error for {persona}")
+    assert problems == []
+
+
+def observe(world) -> dict:
+    planted = m.plant(world)
+    results = {}
+    for name, (path, methods, objects, api) in PAGES.items():
+        entry = {"path": path, "api": api}
+        results[name] = {}
+        for method in methods:
+            for obj in objects:
+                for persona in m.PERSONAS:
+                    results[name][(method, obj, persona)] = m.request(world, planted, entry, method, obj, persona)
+    return results
+
+
+def compact(observed: dict) -> dict:
+    matrix = {}
+    for name, cells in observed.items():
+        path, methods, objects, api = PAGES[name]
+        entry: dict = {"path": path}
+        if api:
+            entry["api"] = True
+        entry["methods"] = {}
+        for method in methods:
+            rows = {}
+            for obj in objects:
+                outcomes = {persona: cells[(method, obj, persona)] for persona in m.PERSONAS}
+                default = Counter(outcomes.values()).most_common(1)[0][0]
+                exceptions = {p: o for p, o in outcomes.items() if o != default}
+                rows[obj] = {"default": default, **exceptions} if exceptions else default
+            entry["methods"][method] = rows
+        matrix[name] = entry
+    return matrix
+
+
+@pytest.mark.skipif(not os.environ.get("AUTH_MATRIX_WRITE"), reason="set AUTH_MATRIX_WRITE=1 to rewrite the matrix")
+def test_write_matrix_from_observed_outcomes(world):
+    matrix = compact(observe(world))
+    header = (m.__doc__ or "").strip().splitlines()
+    text = "\n".join(f"# {line}".rstrip() for line in header) + "\n"
+    text += yaml.safe_dump(matrix, sort_keys=False, width=120)
+    m.MATRIX_FILE.write_text(text, encoding="utf-8")
+
+
+def test_the_matrix_holds(world):
+    matrix = m.load_matrix()
+    planted = m.plant(world)
+    wrong = []
+    for name, entry in matrix.items():
+        for method in entry["methods"]:
+            for obj in m.objects_for(entry, method):
+                for persona in m.PERSONAS:
+                    want = m.expected(entry, method, obj, persona)
+                    got = m.request(world, planted, entry, method, obj, persona)
+                    if got != want:
+                        wrong.append(f"{method} {name} [{obj}] as {persona}: expected {want}, got {got}")
+    assert wrong == [], "\n".join(wrong)
