@@ -393,8 +393,8 @@ PAGES = [
         query=lambda fx: {"area": fx.area_id, "overdue": "on"},
     ),
     Page("action_detail_50_updates", "action_detail", "manager", kwargs=lambda fx: {"pk": fx.heavy_action_id}),
-    Page("area_dashboard", "area_dashboard", "chair", kwargs=lambda fx: {"slug": fx.area_slug}),
-    Page("national_overview", "national_overview", "admin", note="all areas"),
+    Page("area_dashboard", "dashboards:area_dashboard", "chair", kwargs=lambda fx: {"slug": fx.area_slug}),
+    Page("national_overview", "dashboards:national_overview", "admin", note="all areas"),
     Page("api_action_list", "api-action-list", "adviser"),
 ]
 # The peer comparison: the same rows (every action, as an administrator) and the same page size (admin's 100).
@@ -402,12 +402,19 @@ OUR_LIST_AS_ADMIN = Page("action_list_all_rows", "action_list", "admin", query=l
 ADMIN_CHANGELIST = Page("admin_changelist", "admin:actions_action_changelist", "admin")
 
 
-def page_path(page: Page, fixtures: Fixtures) -> str | None:
+def reverse_or_none(url_name: str, **kwargs: Any) -> str | None:
+    """The path for a URL name, or None when this version of the application has no such page."""
     from django.urls import NoReverseMatch, reverse
 
     try:
-        path = reverse(page.url_name, kwargs=page.kwargs(fixtures))
+        return reverse(url_name, kwargs=kwargs or None)
     except NoReverseMatch:
+        return None
+
+
+def page_path(page: Page, fixtures: Fixtures) -> str | None:
+    path = reverse_or_none(page.url_name, **page.kwargs(fixtures))
+    if path is None:
         return None
     query = page.query(fixtures)
     return f"{path}?{urlencode(query)}" if query else path
@@ -475,19 +482,13 @@ class LoadResult:
 
 
 def run_load(port: int, sizes: Sizes) -> dict[str, Any]:
-    from django.urls import NoReverseMatch, reverse
-
     result = LoadResult()
     deadline = time.monotonic() + sizes.load_seconds
     threads = [
         threading.Thread(target=LoadUser(n, port, sizes, deadline, result).run, daemon=True)
         for n in range(sizes.load_users)
     ]
-    try:
-        reverse("progress_update_create", kwargs={"pk": 1})
-        posts = True
-    except NoReverseMatch:
-        posts = False
+    posts = reverse_or_none("progress_update_create", pk=1) is not None
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -529,12 +530,7 @@ class LoadUser:
 
     @staticmethod
     def url(name: str, **kwargs: Any) -> str | None:
-        from django.urls import NoReverseMatch, reverse
-
-        try:
-            return reverse(name, kwargs=kwargs or None)
-        except NoReverseMatch:
-            return None
+        return reverse_or_none(name, **kwargs)
 
     def call(self, what: str, path: str | None, form: dict[str, str] | None = None, expected=(200,)) -> Reply | None:
         if path is None:
@@ -581,7 +577,9 @@ class LoadUser:
                 steps.append(lambda pk=pk: self.call("action_detail", self.url("action_detail", pk=pk)))
                 steps.append(lambda pk=pk: self.post_update(pk))
             slug = scale.area_slug(self.area_number)
-            steps.append(lambda slug=slug: self.call("area_dashboard", self.url("area_dashboard", slug=slug)))
+            steps.append(
+                lambda slug=slug: self.call("area_dashboard", self.url("dashboards:area_dashboard", slug=slug))
+            )
             for step in steps:
                 if time.monotonic() >= self.deadline:
                     return

@@ -41,9 +41,9 @@ def test_counts_match_the_requested_size():
     assert ProgressUpdate.objects.count() == 5 * 12 * 3
     assert result.counts["actions.Action"] == 60
     assert result.counts["actions.ProgressUpdate"] == 180
-    # Every role is there: per area five council officers, a health officer, a plan manager, chair and forum rep.
+    # Every role is there: per area six council officers, a health officer, a plan manager, chair and forum rep.
     roles = Counter(Membership.objects.values_list("role", flat=True))
-    assert roles[Membership.Role.ACTION_OFFICER] == 5 * 6
+    assert roles[Membership.Role.ACTION_OFFICER] == 5 * 7
     assert roles[Membership.Role.PLAN_MANAGER] == 5
     assert roles[Membership.Role.BOARD_MEMBER] == 5 * 2
     assert roles[Membership.Role.ADVISER] == 2
