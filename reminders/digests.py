@@ -15,8 +15,8 @@ def _start_of(day: date) -> datetime:
 
 
 def weekly_digest_for(user, *, today: date) -> list[dict]:
-    """For each of the user's areas: overdue (oldest first), due in the next 14 days, newly completed and signed
-    off, and RAG changes, all over the seven days before `today`."""
+    """For each of the user's areas: overdue (oldest first), due in the next 14 days, newly completed and
+    signed off, and RAG changes, all over the seven days before `today`."""
     since = _start_of(today - timedelta(days=7))
     until = _start_of(today)
     sections = []

@@ -1,7 +1,8 @@
 """One small function per email kind, each rendering emails/<name>_subject.txt, _body.txt and _body.html.
 
-Every message goes to exactly one recipient (Django's SMTP backend cannot report a partial refusal), carries the
-ledger key in X-SEND-Tracker-Key and a Message-ID derived from it, and links back with absolute URLs from SITE_URL.
+Every message goes to exactly one recipient (Django's SMTP backend cannot report a partial refusal), carries
+the ledger key in X-SEND-Tracker-Key and a Message-ID derived from it, and links back with absolute URLs from
+SITE_URL.
 """
 
 from __future__ import annotations
@@ -210,7 +211,8 @@ class PermanentFailure(Exception):
 
 
 def delivery_email_send(delivery: Delivery, notify_client=None) -> str:
-    """Send the row's email by SMTP (or GOV.UK Notify when NOTIFY_API_KEY is set); returns a provider id if any."""
+    """Send the row's email by SMTP (or GOV.UK Notify when NOTIFY_API_KEY is set); returns a provider id if
+    any."""
     if not delivery.recipient.email:
         raise PermanentFailure("The recipient has no email address.")
     try:
@@ -246,7 +248,8 @@ def notify_send(delivery: Delivery, message: EmailMultiAlternatives, client=None
 def _smtp_code(exc: Exception) -> int | None:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
-        # One recipient per message, so this is that recipient's answer; any 4xx among several is worth a retry.
+        # One recipient per message, so this is that recipient's answer; any 4xx among several is worth a
+        # retry.
         return min(codes) if codes else None
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code

@@ -1,7 +1,8 @@
 """The reminder policy and the delivery ledger.
 
-The ledger is the truth about what is owed to whom: one row per (action or digest, recipient, kind, period). The
-broker only carries ledger ids as wake-up calls; a lost message is recovered by the reaper from the rows here.
+The ledger is the truth about what is owed to whom: one row per (action or digest, recipient, kind, period).
+The broker only carries ledger ids as wake-up calls; a lost message is recovered by the reaper from the rows
+here.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def validate_working_days_list(raw: str) -> None:
 
 
 class ReminderPolicy(models.Model):
-    """When reminders and escalations go out. The row without an area is the default; an area may override it."""
+    """When reminders and escalations go out. The row without an area is the default; an area may override
+    it."""
 
     area = models.OneToOneField(
         "inspections.LocalArea",
@@ -75,8 +77,8 @@ class ReminderPolicy(models.Model):
     class Meta:
         verbose_name_plural = "reminder policies"
         constraints = [
-            # One default (area is NULL) and one override per area. NULLs are distinct in a plain unique index,
-            # so the default row is made unique through COALESCE.
+            # One default (area is NULL) and one override per area. NULLs are distinct in a plain unique
+            # index, so the default row is made unique through COALESCE.
             models.UniqueConstraint(Coalesce("area", Value(0)), name="reminder_policy_one_per_area"),
             models.CheckConstraint(
                 condition=Q(escalate_to_board_after__gt=F("escalate_to_managers_after")),
@@ -95,7 +97,7 @@ class ReminderPolicy(models.Model):
         ):
             raise ValidationError(
                 {
-                    "escalate_to_board_after": "The board is alerted later than plan managers: enter a larger number."
+                    "escalate_to_board_after": "The board is alerted after plan managers: enter a larger number."
                 }
             )
 
@@ -130,7 +132,8 @@ class Delivery(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
-        # A send whose outcome nobody knows (the sender died after several attempts): left for a person to check.
+        # A send whose outcome nobody knows (the sender died after several attempts): left for a person to
+        # check.
         UNKNOWN = "unknown", "Unknown"
         # Part of the recipient's daily digest, which is its own row; never sent on its own.
         IN_DIGEST = "in_digest", "In daily digest"
@@ -142,8 +145,9 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    # Which occurrence this is: the day of a reminder, the due date an escalation is about, the action's version
-    # for an event, the ISO week of a weekly digest. Together with the above it makes a second insert a no-op.
+    # Which occurrence this is: the day of a reminder, the due date an escalation is about, the action's
+    # version for an event, the ISO week of a weekly digest. Together with the above it makes a second insert
+    # a no-op.
     period_key = models.CharField(max_length=32)
     scheduled_for = models.DateField(help_text="The day the email became due.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)

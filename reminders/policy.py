@@ -1,7 +1,7 @@
 """Which reminders an action's due date calls for on a given day: pure date arithmetic, no database.
 
-All counting is in working days (England and Wales bank holidays, send_tracker.working_days). A reminder that would
-fall on a weekend or holiday moves to the working day before it, so nobody is reminded late.
+All counting is in working days (England and Wales bank holidays, send_tracker.working_days). A reminder that
+would fall on a weekend or holiday moves to the working day before it, so nobody is reminded late.
 """
 
 from __future__ import annotations
@@ -48,13 +48,15 @@ def first_overdue_day(due: date) -> date:
 
 
 def is_overdue_reminder_day(due: date, day: date, repeat_days: int) -> bool:
-    """The next working day after the due date, then every `repeat_days` days (moved back off non-working days)."""
+    """The next working day after the due date, then every `repeat_days` days (moved back off non-working
+    days)."""
     first = first_overdue_day(due)
     if day < first:
         return False
     if day == first:
         return True
-    # A repeat moves back by at most a few days (a weekend plus Christmas), so only two repeats can land on `day`.
+    # A repeat moves back by at most a few days (a weekend plus Christmas), so only two repeats can land on
+    # `day`.
     k = (day - first).days // repeat_days
     return any(
         working_day_on_or_before(first + timedelta(days=repeat_days * n)) == day for n in (k, k + 1) if n >= 1
@@ -64,8 +66,9 @@ def is_overdue_reminder_day(due: date, day: date, repeat_days: int) -> bool:
 def reminder_kinds_on(due: date, day: date, policy: Policy = DEFAULT_POLICY) -> list[tuple[str, str]]:
     """The (kind, period key) pairs an open action due on `due` calls for on `day`.
 
-    Escalations are keyed by the due date, not the day: each is sent once per due date, and a sweep that missed the
-    exact day (an outage) still sends it on the next run. Everything else is keyed by the day it is for.
+    Escalations are keyed by the due date, not the day: each is sent once per due date, and a sweep that
+    missed the exact day (an outage) still sends it on the next run. Everything else is keyed by the day it is
+    for.
     """
     if not is_working_day(day):
         return []

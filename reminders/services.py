@@ -1,4 +1,5 @@
-"""Everything that writes to the delivery ledger: the sweep, events, digests, sending, the reaper and re-sending.
+"""Everything that writes to the delivery ledger: the sweep, events, digests, sending, the reaper and
+re-sending.
 
 The ledger row is the truth and the broker message only a wake-up call, so every step is safe to repeat:
 - inserting rows is `INSERT ... ON CONFLICT DO NOTHING` under the ledger's unique constraint;
@@ -119,7 +120,8 @@ def reminders_due(day: date) -> list[Planned]:
     1. Load the policies, the reachable users and who is copied in on escalations (a handful of queries).
     2. Scan open actions due on or before the furthest "due soon" horizon (the partial index on open actions).
     3. Ask the pure date rules (reminders.policy) which kinds each action calls for today.
-    4. Reminders for people who chose a daily digest are bundled: marked "in digest", plus one digest row each.
+    4. Reminders for people who chose a daily digest are bundled: marked "in digest", plus one digest row
+       each.
     """
     default, overrides = policies_by_area()
     users = _reachable_users()
@@ -210,7 +212,8 @@ def _not_yet_in_ledger(planned: list[Planned]) -> list[Planned]:
 
 
 def ledger_insert(*, day: date, planned: list[Planned], dry_run: bool = False) -> SweepResult:
-    """Insert the planned rows that the ledger lacks, and enqueue the pending ones once the insert has committed.
+    """Insert the planned rows that the ledger lacks, and enqueue the pending ones once the insert has
+    committed.
 
     Running it twice, or twice at once, adds nothing: `ON CONFLICT DO NOTHING` under the ledger's unique
     constraint makes the second insert wait for the first to commit and then skip every row.
@@ -257,8 +260,8 @@ def weekly_digest_sweep(*, day: date, dry_run: bool = False) -> SweepResult:
 def action_event_notify(*, action_id: int, kind: str) -> Delivery | None:
     """Tell the action's lead officer about an event (assigned, due date revised, sent back, signed off).
 
-    Called after the action's change has committed. The action's version names the event, so a repeated call for
-    the same change inserts nothing.
+    Called after the action's change has committed. The action's version names the event, so a repeated call
+    for the same change inserts nothing.
     """
     action = Action.objects.select_related("lead_officer").filter(pk=action_id).first()
     if action is None or action.lead_officer is None:
@@ -312,9 +315,9 @@ def _claimable(now) -> Q:
 def delivery_claim(*, delivery_id: int) -> Any:
     """Take the row for this worker; returns the claim time, or None if someone else has it or it is settled.
 
-    A row still "sending" long after its claim (past the task's hard time limit) belongs to a dead worker and may be
-    claimed again: that re-send is the one place a duplicate can happen, and only if the dead worker's message had
-    already been accepted by the mail server.
+    A row still "sending" long after its claim (past the task's hard time limit) belongs to a dead worker and
+    may be claimed again: that re-send is the one place a duplicate can happen, and only if the dead worker's
+    message had already been accepted by the mail server.
     """
     now = timezone.now()
     won = Delivery.objects.filter(_claimable(now), pk=delivery_id).update(
@@ -338,10 +341,11 @@ def _settle(delivery_id: int, claimed_at, **fields) -> None:
 def delivery_send(*, delivery_id: int, notify_client=None) -> SendResult:
     """Send one ledger row.
 
-    1. Claim it with a conditional update; if that changes no row, another worker has it (or it is done): stop.
+    1. Claim it with a conditional update; if that changes no row, another worker has it (or it is done):
+       stop.
     2. Render and send outside any transaction, since a slow mail server must not hold database locks.
-    3. Settle: sent; failed after one attempt for a permanent refusal (5xx); back to pending with a backoff for
-       a transient one (connection, timeout, 4xx), or failed once the attempts run out.
+    3. Settle: sent; failed after one attempt for a permanent refusal (5xx); back to pending with a backoff
+       for a transient one (connection, timeout, 4xx), or failed once the attempts run out.
     """
     claimed_at = delivery_claim(delivery_id=delivery_id)
     if claimed_at is None:
@@ -399,11 +403,13 @@ class ReapResult:
 def deliveries_reap() -> ReapResult:
     """Recover rows that a lost broker message or a dead worker left behind.
 
-    1. Pending rows whose wake-up should have arrived long ago (lost in a Redis restart or flush): enqueue again.
-    2. Rows "sending" for longer than the task's hard time limit plus a margin: the worker died mid-send and nobody
-       knows whether the mail server took the message. Policy: send again (at least once), because a missed
-       reminder costs more than a repeated one; the header X-SEND-Tracker-Key lets anyone spot the repeat.
-       After the maximum number of attempts the row is parked as "unknown" for a person to check instead.
+    1. Pending rows whose wake-up should have arrived long ago (lost in a Redis restart or flush): enqueue
+       again.
+    2. Rows "sending" for longer than the task's hard time limit plus a margin: the worker died mid-send and
+       nobody knows whether the mail server took the message. Policy: send again (at least once), because a
+       missed reminder costs more than a repeated one; the header X-SEND-Tracker-Key lets anyone spot the
+       repeat. After the maximum number of attempts the row is parked as "unknown" for a person to check
+       instead.
     """
     now = timezone.now()
     grace = timedelta(seconds=_setting("REMINDER_PENDING_GRACE_SECONDS", 600))

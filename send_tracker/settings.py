@@ -193,13 +193,14 @@ else:
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password")
 
-# Celery. With no REDIS_URL, kombu's filesystem transport under var/ needs no server, so `make run` works alone.
-# Settings: https://docs.celeryq.dev/en/stable/userguide/configuration.html
-# The delivery ledger (reminders.models.Delivery) is the truth about what is owed; the broker only carries wake-up
-# calls, so every setting below aims at "a crash redelivers, a redelivery is harmless". See RELIABILITY.md §1.
+# Celery. With no REDIS_URL, kombu's filesystem transport under var/ needs no server, so `make run` works
+# alone. Settings: https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# The delivery ledger (reminders.models.Delivery) is the truth about what is owed; the broker only carries
+# wake-up calls, so every setting below aims at "a crash redelivers, a redelivery is harmless".
 REDIS_URL = env.str("REDIS_URL", default="")
-# Redis has no real acks: an unacknowledged task comes back after this many seconds. Every time limit and retry
-# delay below stays under it, or Redis would hand a task to a second worker while the first still holds it.
+# Redis has no real acks: an unacknowledged task comes back after this many seconds. Every time limit and
+# retry delay below stays under it, or Redis would hand a task to a second worker while the first still holds
+# it.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 if REDIS_URL:
     REDIS_URL = env_url("REDIS_URL", "", ("redis", "rediss"))
@@ -223,20 +224,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
-# Acknowledge a task only when it has finished, so a worker that dies mid-task leaves the message to be redelivered.
-# Safe because every task is idempotent: a delivery is claimed in the ledger before it is sent.
+# Acknowledge a task only when it has finished, so a worker that dies mid-task leaves the message to be
+# redelivered. Safe because every task is idempotent: a delivery is claimed in the ledger before it is sent.
 CELERY_TASK_ACKS_LATE = True
 # A pool process killed by SIGKILL or the OOM killer would otherwise have its task acked and lost; requeue it.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Reserve one message at a time: with late acks, prefetched messages would sit behind a slow send, and a dead
 # worker would strand several of them until the visibility timeout.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A stalled send is killed well before Redis would redeliver it (visibility timeout), so one send never runs twice
-# at once. The soft limit lets the task record the failure first. EMAIL_TIMEOUT (30 s) normally fires earlier.
+# A stalled send is killed well before Redis would redeliver it (visibility timeout), so one send never runs
+# twice at once. The soft limit lets the task record the failure first. EMAIL_TIMEOUT (30 s) normally fires
+# earlier.
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", min(300, CELERY_VISIBILITY_TIMEOUT // 4))
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - max(1, CELERY_TASK_TIME_LIMIT // 5))
-# If the broker connection drops, stop running tasks: their messages will be redelivered anyway, and running on
-# would risk a second copy running elsewhere.
+# If the broker connection drops, stop running tasks: their messages will be redelivered anyway, and running
+# on would risk a second copy running elsewhere.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Beat keeps its last-run times under var/ (or the container's working directory). Run exactly one beat.
@@ -249,19 +251,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reminders.tasks.weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
-    # Re-enqueues rows a lost message left pending and settles rows a dead worker left sending; often enough that
-    # a Redis flush delays reminders by minutes, not a day.
+    # Re-enqueues rows a lost message left pending and settles rows a dead worker left sending; often enough
+    # that a Redis flush delays reminders by minutes, not a day.
     "reminders-reaper": {"task": "reminders.tasks.reap", "schedule": crontab(minute="*/5")},
 }
-# Delivery retries (reminders.services): exponential backoff with jitter from BASE, capped at MAX seconds, which
-# must stay below the visibility timeout since a waiting retry is an unacknowledged message.
+# Delivery retries (reminders.services): exponential backoff with jitter from BASE, capped at MAX seconds,
+# which must stay below the visibility timeout since a waiting retry is an unacknowledged message.
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REMINDER_RETRY_MAX_SECONDS = min(env_int("REMINDER_RETRY_MAX_SECONDS", 600), CELERY_VISIBILITY_TIMEOUT // 2)
 # Attempts per delivery (transient failures) before it is recorded as failed.
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8)
-# A row "sending" for longer than the hard time limit plus a margin belongs to a dead worker and is sent again.
+# A row "sending" for longer than the hard time limit plus a margin belongs to a dead worker and is sent
+# again.
 REMINDER_SENDING_STALE_SECONDS = env_int("REMINDER_SENDING_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
-# A row still pending this long after it was due to be sent lost its broker message; the reaper enqueues it again.
+# A row still pending this long after it was due to be sent lost its broker message; the reaper enqueues it
+# again.
 REMINDER_PENDING_GRACE_SECONDS = env_int("REMINDER_PENDING_GRACE_SECONDS", 600)
 if REMINDER_SENDING_STALE_SECONDS <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("REMINDER_SENDING_STALE_SECONDS must be longer than CELERY_TASK_TIME_LIMIT.")

@@ -1,7 +1,8 @@
 """The sweep over 40 consecutive days, with time frozen: exactly who is reminded of what, and when.
 
-The window, Monday 13 April to Friday 22 May 2026, holds six weekends and the early May bank holiday (Monday
-4 May); the weekly overdue reminders also cross the spring bank holiday (Monday 25 May) and Easter (3 and 6 April).
+The window, Monday 13 April to Friday 22 May 2026, holds six weekends and the early May bank holiday (Monday 4
+May); the weekly overdue reminders also cross the spring bank holiday (Monday 25 May) and Easter (3 and 6
+April).
 """
 
 from __future__ import annotations
@@ -40,9 +41,11 @@ def scenario(world):
         return f.ActionFactory(plan=plan, reference=reference, due_date=due, lead_officer=lead, **extra)
 
     return {
-        # Due the Tuesday after the May bank holiday: the "1 working day before" reminder is the Friday before.
+        # Due the Tuesday after the May bank holiday: the "1 working day before" reminder is the Friday
+        # before.
         "A": action("A", d(5, 5), world.officer),
-        # Overdue since before the window: weekly reminders (one moved off the bank holiday) and both escalations.
+        # Overdue since before the window: weekly reminders (one moved off the bank holiday) and both
+        # escalations.
         "C": action("C", d(3, 27), world.officer),
         # Due on a Saturday, led by someone who takes a daily digest.
         "B": action("B", d(5, 16), world.health_officer, lead_organisation=world.icb),

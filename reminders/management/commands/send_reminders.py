@@ -21,7 +21,7 @@ def parse_day(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Work out which reminders are due on a day, add them to the delivery ledger and queue them for sending."
+    help = "Work out which reminders are due on a day, add them to the delivery ledger and queue them."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="The day to sweep, YYYY-MM-DD (default: today in Europe/London).")
