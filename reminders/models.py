@@ -95,11 +95,8 @@ class ReminderPolicy(models.Model):
             and self.escalate_to_managers_after is not None
             and self.escalate_to_board_after <= self.escalate_to_managers_after
         ):
-            raise ValidationError(
-                {
-                    "escalate_to_board_after": "The board is alerted after plan managers: enter a larger number."
-                }
-            )
+            message = "The board is alerted after plan managers: enter a larger number."
+            raise ValidationError({"escalate_to_board_after": message})
 
     @property
     def before_due(self) -> tuple[int, ...]:
