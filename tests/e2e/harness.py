@@ -1,6 +1,7 @@
 """Real parts for the delivery tests: a programmable SMTP server, a private Redis, Celery workers, manage.py.
 
-Everything listens on 127.0.0.1 at a free port and is stopped by the fixtures that start it; every wait is bounded.
+Everything listens on 127.0.0.1 at a free port and is stopped by the fixtures that start it; every wait is
+bounded.
 """
 
 from __future__ import annotations
@@ -182,7 +183,7 @@ class Processes:
             f"--hostname=e2e{len(self.workers)}@%h",
         ]
         with open(log, "w") as out:
-            # A session of its own, so the whole worker (main process and pool children) can be killed at once.
+            # A session of its own, so the whole worker (main process and pool children) can be killed as one.
             proc = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )

@@ -58,7 +58,7 @@ def settled() -> bool:
 
 
 def wait_until_settled(processes, *, timeout: float = 60, reap_every: float | None = None) -> None:
-    """Wait for every row to be sent or failed; with `reap_every`, call the reaper as often as the beat would."""
+    """Wait until every row is sent or failed; with `reap_every`, run the reaper as the beat would."""
     deadline = time.monotonic() + timeout
     last_reap = time.monotonic()
     while time.monotonic() < deadline:
