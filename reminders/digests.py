@@ -31,9 +31,9 @@ def weekly_digest_for(user, *, today: date) -> list[dict]:
                 "area": area,
                 "overdue": list(open_actions.filter(due_date__lt=today).order_by("due_date", "reference")),
                 "due_soon": list(
-                    open_actions.filter(
-                        due_date__gte=today, due_date__lte=today + timedelta(days=14)
-                    ).order_by("due_date", "reference")
+                    open_actions.filter(due_date__gte=today, due_date__lte=today + timedelta(days=14)).order_by(
+                        "due_date", "reference"
+                    )
                 ),
                 "completed": _distinct_actions(changes.filter(to_status=Action.Status.COMPLETED)),
                 "signed_off": _distinct_actions(changes.filter(to_status=Action.Status.SIGNED_OFF)),
@@ -69,7 +69,5 @@ def rag_changes(area, *, since: datetime, until: datetime) -> list[dict]:
     for action_id in sorted(touched):
         old, new = before.get(action_id), after[action_id]
         if old is not None and old != new and action_id in actions:
-            found.append(
-                {"action": actions[action_id], "from": Action.Rag(old).label, "to": Action.Rag(new).label}
-            )
+            found.append({"action": actions[action_id], "from": Action.Rag(old).label, "to": Action.Rag(new).label})
     return found

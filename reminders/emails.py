@@ -125,10 +125,7 @@ def due_date_revised_email(delivery: Delivery) -> EmailMultiAlternatives:
 
 def _latest_status_change(action: Action, to_status: str):
     return (
-        action.status_changes.filter(to_status=to_status)
-        .select_related("changed_by")
-        .order_by("-changed_at")
-        .first()
+        action.status_changes.filter(to_status=to_status).select_related("changed_by").order_by("-changed_at").first()
     )
 
 
@@ -174,9 +171,7 @@ def weekly_digest_email(delivery: Delivery) -> EmailMultiAlternatives:
     for section in areas:
         for group in ("overdue", "due_soon", "completed", "signed_off"):
             section[group] = [{"action": a, "url": action_url(a)} for a in section[group]]
-        section["rag_changes"] = [
-            {**change, "url": action_url(change["action"])} for change in section["rag_changes"]
-        ]
+        section["rag_changes"] = [{**change, "url": action_url(change["action"])} for change in section["rag_changes"]]
     return render_email(
         delivery,
         "weekly_digest",
@@ -233,9 +228,7 @@ def notify_send(delivery: Delivery, message: EmailMultiAlternatives, client=None
         client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
     template_id = getattr(settings, "NOTIFY_EMAIL_TEMPLATE_ID", "")
     if not template_id:
-        raise PermanentFailure(
-            "NOTIFY_EMAIL_TEMPLATE_ID is not set: Notify needs a template with subject and body."
-        )
+        raise PermanentFailure("NOTIFY_EMAIL_TEMPLATE_ID is not set: Notify needs a template with subject and body.")
     response = client.send_email_notification(
         email_address=delivery.recipient.email,
         template_id=template_id,

@@ -138,9 +138,7 @@ class Delivery(models.Model):
     action = models.ForeignKey(
         "actions.Action", on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     # Which occurrence this is: the day of a reminder, the due date an escalation is about, the action's
     # version for an event, the ISO week of a weekly digest. Together with the above it makes a second insert

@@ -58,9 +58,7 @@ def is_overdue_reminder_day(due: date, day: date, repeat_days: int) -> bool:
     # A repeat moves back by at most a few days (a weekend plus Christmas), so only two repeats can land on
     # `day`.
     k = (day - first).days // repeat_days
-    return any(
-        working_day_on_or_before(first + timedelta(days=repeat_days * n)) == day for n in (k, k + 1) if n >= 1
-    )
+    return any(working_day_on_or_before(first + timedelta(days=repeat_days * n)) == day for n in (k, k + 1) if n >= 1)
 
 
 def reminder_kinds_on(due: date, day: date, policy: Policy = DEFAULT_POLICY) -> list[tuple[str, str]]:

@@ -92,9 +92,7 @@ def _reachable_users() -> dict[int, str]:
 
 def _plan_managers_by_organisation(users: dict[int, str]) -> dict[int, list[int]]:
     found: dict[int, list[int]] = defaultdict(list)
-    for org_id, user_id in Membership.objects.filter(role=Role.PLAN_MANAGER).values_list(
-        "organisation_id", "user_id"
-    ):
+    for org_id, user_id in Membership.objects.filter(role=Role.PLAN_MANAGER).values_list("organisation_id", "user_id"):
         if user_id in users and user_id not in found[org_id]:
             found[org_id].append(user_id)
     return found
@@ -103,9 +101,7 @@ def _plan_managers_by_organisation(users: dict[int, str]) -> dict[int, list[int]
 def _board_alert_recipients_by_area(users: dict[int, str]) -> dict[int, list[int]]:
     """The area's independent chair(s) and its DfE and NHS England advisers."""
     chairs = Q(role=Role.BOARD_MEMBER, is_independent_chair=True)
-    advisers = Q(
-        role=Role.ADVISER, organisation__kind__in=[Organisation.Kind.DFE, Organisation.Kind.NHS_ENGLAND]
-    )
+    advisers = Q(role=Role.ADVISER, organisation__kind__in=[Organisation.Kind.DFE, Organisation.Kind.NHS_ENGLAND])
     found: dict[int, list[int]] = defaultdict(list)
     rows = Membership.objects.filter(chairs | advisers, areas__isnull=False).values_list("areas", "user_id")
     for area_id, user_id in rows.order_by("user_id"):
@@ -328,9 +324,7 @@ def delivery_claim(*, delivery_id: int) -> Any:
 
 def _settle(delivery_id: int, claimed_at, **fields) -> None:
     # Only the claim that sent it may settle it; a later claim by another worker owns the row now.
-    updated = Delivery.objects.filter(pk=delivery_id, status=Status.SENDING, claimed_at=claimed_at).update(
-        **fields
-    )
+    updated = Delivery.objects.filter(pk=delivery_id, status=Status.SENDING, claimed_at=claimed_at).update(**fields)
     if updated != 1:
         logger.warning(
             "Delivery %s was re-claimed while this worker sent it; leaving it to the newer claim.",
@@ -414,28 +408,21 @@ def deliveries_reap() -> ReapResult:
     now = timezone.now()
     grace = timedelta(seconds=_setting("REMINDER_PENDING_GRACE_SECONDS", 600))
     stale = now - timedelta(seconds=_setting("REMINDER_SENDING_STALE_SECONDS", 900))
-    unknown = Delivery.objects.filter(
-        status=Status.SENDING, claimed_at__lt=stale, attempts__gte=max_attempts()
-    ).update(
+    # Pending rows first, so that rows reset from "sending" below are counted once, as reclaimed.
+    lost = (Q(next_attempt_at__isnull=True) & Q(created_at__lt=now - grace)) | Q(next_attempt_at__lt=now - grace)
+    waiting = list(
+        Delivery.objects.filter(lost, status=Status.PENDING).order_by("created_at").values_list("pk", flat=True)[:5000]
+    )
+    unknown = Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale, attempts__gte=max_attempts()).update(
         status=Status.UNKNOWN,
         last_error="The sender stopped mid-send too often; check whether this email arrived.",
     )
     abandoned = list(
-        Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale).values_list("pk", flat=True)[
-            :5000
-        ]
+        Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale).values_list("pk", flat=True)[:5000]
     )
     # Conditional, so a worker that settles the row in the meantime wins.
     reclaimed = Delivery.objects.filter(pk__in=abandoned, status=Status.SENDING, claimed_at__lt=stale).update(
         status=Status.PENDING, next_attempt_at=None
-    )
-    lost = (Q(next_attempt_at__isnull=True) & Q(created_at__lt=now - grace)) | Q(
-        next_attempt_at__lt=now - grace
-    )
-    waiting = list(
-        Delivery.objects.filter(lost, status=Status.PENDING)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:5000]
     )
     from .tasks import deliver
 
@@ -467,3 +454,11 @@ def delivery_send_now(*, ids) -> Counter[str]:
     for delivery_id in ids:
         outcomes[delivery_send(delivery_id=delivery_id).outcome] += 1
     return outcomes
+
+
+def reminder_preferences_update(*, user: User, reminder_delivery: str) -> User:
+    """Each user chooses how their own reminders arrive; the next sweep follows the choice."""
+    user.reminder_delivery = reminder_delivery
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["reminder_delivery"])
+    return user

@@ -32,9 +32,7 @@ def deliver(self, delivery_id: int) -> str:
 @shared_task(ignore_result=True)
 def sweep(day: str | None = None) -> dict[str, int]:
     result = services.reminders_sweep(day=_day(day))
-    logger.info(
-        "Reminder sweep for %s: %s new rows, due %s", result.day, result.created, dict(result.due_by_kind)
-    )
+    logger.info("Reminder sweep for %s: %s new rows, due %s", result.day, result.created, dict(result.due_by_kind))
     return dict(result.due_by_kind)
 
 

@@ -112,9 +112,7 @@ def expected(world) -> set[tuple[str, str, date, str]]:
 
 def produced() -> set[tuple[str, str, date, str]]:
     rows = Delivery.objects.select_related("recipient", "action")
-    return {
-        (r.recipient.username, r.kind, r.scheduled_for, r.action.reference if r.action else "-") for r in rows
-    }
+    return {(r.recipient.username, r.kind, r.scheduled_for, r.action.reference if r.action else "-") for r in rows}
 
 
 @pytest.mark.django_db

@@ -69,9 +69,9 @@ class Command(BaseCommand):
         users = {u.pk: u for u in User.objects.filter(pk__in={p.recipient_id for p in planned})}
         actions = {
             a.pk: a
-            for a in Action.objects.filter(
-                pk__in={p.action_id for p in planned if p.action_id}
-            ).select_related("plan__area")
+            for a in Action.objects.filter(pk__in={p.action_id for p in planned if p.action_id}).select_related(
+                "plan__area"
+            )
         }
         for p in planned:
             user = users[p.recipient_id]
