@@ -51,7 +51,10 @@ def _distinct_actions(changes) -> list[Action]:
 
 
 def rag_changes(area, *, since: datetime, until: datetime) -> list[dict]:
-    """Each action whose RAG differs at `until` from what it was at `since`, read from the audit history."""
+    """Each action whose RAG at `until` differs from its RAG at `since` (or at creation, if later).
+
+    Read from the audit history, so a change made and undone within the week does not show.
+    """
     history = Action.history.model.objects.filter(plan__area=area, history_date__lt=until).order_by(
         "id", "history_date"
     )
@@ -61,13 +64,14 @@ def rag_changes(area, *, since: datetime, until: datetime) -> list[dict]:
     before: dict[int, str] = {}
     after: dict[int, str] = {}
     for record in history.filter(id__in=touched).values("id", "rag", "history_date"):
-        if record["history_date"] < since:
+        # The RAG at the start of the week, or when the action was created if that was during the week.
+        if record["history_date"] < since or record["id"] not in before:
             before[record["id"]] = record["rag"]
         after[record["id"]] = record["rag"]
     actions = {a.pk: a for a in Action.objects.filter(pk__in=touched).select_related("plan__area")}
     found = []
     for action_id in sorted(touched):
-        old, new = before.get(action_id), after[action_id]
-        if old is not None and old != new and action_id in actions:
+        old, new = before[action_id], after[action_id]
+        if old != new and action_id in actions:
             found.append({"action": actions[action_id], "from": Action.Rag(old).label, "to": Action.Rag(new).label})
     return found

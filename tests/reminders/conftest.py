@@ -14,3 +14,9 @@ def fallback_templates(settings):
     engine = dict(settings.TEMPLATES[0])
     engine["DIRS"] = [*engine["DIRS"], FALLBACK_TEMPLATES]
     settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The personas' passwords are hashed once each; the slow production hasher adds seconds to every test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
