@@ -213,6 +213,8 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        # Broadcast (control) messages too, or kombu writes a control/ folder into the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 # Results are never read: the delivery ledger in the database is the record of what was sent.
