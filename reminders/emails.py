@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -253,6 +254,9 @@ def is_transient(exc: Exception) -> bool:
     """Connection errors, timeouts and 4xx replies may pass; 5xx replies and our own errors will not."""
     if isinstance(exc, PermanentFailure):
         return False
+    if isinstance(exc, SoftTimeLimitExceeded):
+        # The mail server stalled past the task's soft time limit: try again later.
+        return True
     status = getattr(exc, "status_code", None)
     if isinstance(status, int):
         # GOV.UK Notify (HTTP): rate limiting and server errors pass; other 4xx are our request's fault.

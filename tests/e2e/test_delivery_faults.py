@@ -43,9 +43,7 @@ def seed(leads: int = LEADS) -> list:
     plan = f.ActionPlanFactory()
     users = [f.UserFactory(username=f"lead{i}") for i in range(leads)]
     for i, user in enumerate(users):
-        f.ActionFactory(
-            plan=plan, reference=f"1.{i + 1}", due_date=DAY, original_due_date=DAY, lead_officer=user
-        )
+        f.ActionFactory(plan=plan, reference=f"1.{i + 1}", due_date=DAY, original_due_date=DAY, lead_officer=user)
     return users
 
 
@@ -195,3 +193,14 @@ def test_redis_flushed_after_sweep_the_reaper_delivers_everything(processes, smt
     counts = count("Redis flushed after the sweep", smtp)
     assert (counts.due, counts.delivered, counts.duplicates, counts.lost) == (LEADS, LEADS, 0, 0)
     wait_for(settled, timeout=1, what="settled")
+
+
+def test_redis_restarted_without_persistence_the_reaper_delivers_everything(processes, smtp, redis_server):
+    seed()
+    sweep(processes)
+    # A crash of a Redis without AOF: the queued wake-up messages are gone when it comes back.
+    redis_server.restart()
+    processes.start_worker()
+    wait_until_settled(processes, timeout=90, reap_every=3)
+    counts = count("Redis restarted without persistence after the sweep", smtp)
+    assert (counts.due, counts.delivered, counts.duplicates, counts.lost) == (LEADS, LEADS, 0, 0)

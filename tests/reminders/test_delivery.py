@@ -7,6 +7,7 @@ import smtplib
 
 import pytest
 import time_machine
+from billiard.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.utils import timezone
 
@@ -111,6 +112,7 @@ def test_permanent_refusal_fails_after_one_attempt(delivery, settings):
         (smtplib.SMTPServerDisconnected("gone"), True),
         (ConnectionRefusedError(111, "refused"), True),
         (TimeoutError("timed out"), True),
+        (SoftTimeLimitExceeded(), True),
         (emails.PermanentFailure("template error"), False),
         (ValueError("a bug"), False),
     ],

@@ -155,3 +155,30 @@ def test_dry_run_lists_new_reminders_and_writes_nothing(world, scenario):
     }
     reminders_sweep(day=d(5, 19))
     assert reminders_sweep(day=d(5, 19), dry_run=True).new == []
+
+
+def _sweep_queries(day: date) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        reminders_sweep(day=day)
+    return len(queries)
+
+
+# Policies, users, plan managers, board recipients, the open actions, the rows already in the ledger, a count
+# before and after the insert, the insert itself and the pending rows to enqueue (inside one transaction: two
+# savepoint statements).
+SWEEP_QUERIES = 12
+
+
+@pytest.mark.django_db
+def test_sweep_runs_the_same_queries_for_few_and_many_actions(world):
+    plan = f.ActionPlanFactory(area=world.area)
+    for _ in range(3):
+        f.ActionFactory(plan=plan, due_date=d(3, 2), lead_officer=world.officer)
+    few = _sweep_queries(d(3, 2))
+    for _ in range(40):
+        f.ActionFactory(plan=plan, due_date=d(3, 3), lead_officer=world.health_officer)
+    many = _sweep_queries(d(3, 3))
+    assert few == many == SWEEP_QUERIES
