@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from send_tracker.working_days import (
     add_working_days,
@@ -61,7 +62,13 @@ def is_overdue_reminder_day(due: date, day: date, repeat_days: int) -> bool:
     return any(working_day_on_or_before(first + timedelta(days=repeat_days * n)) == day for n in (k, k + 1) if n >= 1)
 
 
-def reminder_kinds_on(due: date, day: date, policy: Policy = DEFAULT_POLICY) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8192)
+def reminder_kinds_on(due: date, day: date, policy: Policy = DEFAULT_POLICY) -> tuple[tuple[str, str], ...]:
+    """Cached, so a sweep over many actions works the dates out once per distinct due date and policy."""
+    return tuple(_reminder_kinds_on(due, day, policy))
+
+
+def _reminder_kinds_on(due: date, day: date, policy: Policy) -> list[tuple[str, str]]:
     """The (kind, period key) pairs an open action due on `due` calls for on `day`.
 
     Escalations are keyed by the due date, not the day: each is sent once per due date, and a sweep that
