@@ -227,7 +227,7 @@ def notify_send(delivery: Delivery, message: EmailMultiAlternatives, client=None
         from notifications_python_client.notifications import NotificationsAPIClient
 
         client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
-    template_id = getattr(settings, "NOTIFY_EMAIL_TEMPLATE_ID", "")
+    template_id = settings.NOTIFY_EMAIL_TEMPLATE_ID
     if not template_id:
         raise PermanentFailure("NOTIFY_EMAIL_TEMPLATE_ID is not set: Notify needs a template with subject and body.")
     response = client.send_email_notification(

@@ -220,6 +220,8 @@ else:
 # Results are never read: the delivery ledger in the database is the record of what was sent.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
+# No results are stored, so beat need not schedule its nightly result clean-up task.
+CELERY_RESULT_EXPIRES = None
 # JSON only, so a message on the broker can never carry executable pickles.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -269,6 +271,8 @@ REMINDER_SENDING_STALE_SECONDS = env_int("REMINDER_SENDING_STALE_SECONDS", CELER
 # A row still pending this long after it was due to be sent lost its broker message; the reaper enqueues it
 # again.
 REMINDER_PENDING_GRACE_SECONDS = env_int("REMINDER_PENDING_GRACE_SECONDS", 600)
+# GOV.UK Notify (when NOTIFY_API_KEY is set): the email template whose subject is ((subject)) and body ((body)).
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 if REMINDER_SENDING_STALE_SECONDS <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("REMINDER_SENDING_STALE_SECONDS must be longer than CELERY_TASK_TIME_LIMIT.")
 
