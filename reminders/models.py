@@ -117,6 +117,9 @@ class Kind(models.TextChoices):
     WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
 
 
+# Emails about an open action's deadline: pointless once the action is completed or cancelled.
+DEADLINE_KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE, Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD)
+
 # Reminders a user may take as one daily digest instead; escalations and overdue alerts always go one by one.
 DIGESTIBLE_KINDS = (Kind.DUE_SOON, Kind.DUE_TODAY)
 
@@ -134,6 +137,8 @@ class Delivery(models.Model):
         UNKNOWN = "unknown", "Unknown"
         # Part of the recipient's daily digest, which is its own row; never sent on its own.
         IN_DIGEST = "in_digest", "In daily digest"
+        # The action was completed or cancelled before its reminder went out: nothing to send.
+        NOT_NEEDED = "not_needed", "Not needed"
 
     action = models.ForeignKey(
         "actions.Action", on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"

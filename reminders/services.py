@@ -27,7 +27,7 @@ from actions.models import Action
 from inspections.models import Organisation
 
 from . import emails
-from .models import DIGESTIBLE_KINDS, Delivery, Kind, ReminderPolicy
+from .models import DEADLINE_KINDS, DIGESTIBLE_KINDS, Delivery, Kind, ReminderPolicy
 from .policy import DEFAULT_POLICY, Policy, iso_week_key, reminder_kinds_on
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,8 @@ def reminders_due(day: date) -> list[Planned]:
     1. Load the policies, the reachable users and who is copied in on escalations (a handful of queries).
     2. Scan open actions due on or before the furthest "due soon" horizon (the partial index on open actions).
     3. Ask the pure date rules (reminders.policy) which kinds each action calls for today.
-    4. Reminders for people who chose a daily digest are bundled: marked "in digest", plus one digest row
+    4. Leave out escalations already in the ledger (each is sent once per due date).
+    5. Reminders for people who chose a daily digest are bundled: marked "in digest", plus one digest row
        each.
     """
     default, overrides = policies_by_area()
@@ -131,11 +132,20 @@ def reminders_due(day: date) -> list[Planned]:
         .values_list("pk", "due_date", "plan__area_id", "lead_officer_id", "lead_organisation_id")
         .order_by("pk")
     )
+    # Escalations are once per due date: those already in the ledger are not planned again, so a long-overdue
+    # action is not re-planned (and counted as due) every day.
+    escalated = set(
+        Delivery.objects.filter(
+            kind__in=[Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD], action__status__in=Action.OPEN_STATUSES
+        ).values_list("action_id", "kind", "period_key")
+    )
     planned: list[Planned] = []
     digest_recipients: set[int] = set()
     for action_id, due, area_id, lead_id, lead_org_id in actions.iterator(chunk_size=2000):
         policy = overrides.get(area_id, default)
         for kind, period_key in reminder_kinds_on(due, day, policy):
+            if (action_id, kind, period_key) in escalated:
+                continue
             if kind == Kind.ESCALATION_MANAGERS:
                 recipients = managers.get(lead_org_id, [])
             elif kind == Kind.ESCALATION_BOARD:
@@ -280,6 +290,7 @@ class Outcome:
     FAILED = "failed"
     RETRY = "retry"
     SKIPPED = "skipped"
+    NOT_NEEDED = "not_needed"
 
 
 @dataclass(frozen=True)
@@ -345,6 +356,11 @@ def delivery_send(*, delivery_id: int, notify_client=None) -> SendResult:
     if claimed_at is None:
         return SendResult(Outcome.SKIPPED)
     delivery = Delivery.objects.select_related("recipient", "action__plan__area").get(pk=delivery_id)
+    if delivery.kind in DEADLINE_KINDS and not delivery.action.is_open:
+        _settle(
+            delivery_id, claimed_at, status=Status.NOT_NEEDED, last_error="The action was closed before this was sent."
+        )
+        return SendResult(Outcome.NOT_NEEDED)
     try:
         provider_id = emails.delivery_email_send(delivery, notify_client=notify_client)
     except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded on the row

@@ -11,6 +11,7 @@ from billiard.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.utils import timezone
 
+from actions import services as action_services
 from reminders import emails, services
 from reminders.models import Delivery, Kind
 from tests import factories as f
@@ -224,3 +225,11 @@ def test_sent_at_is_aware(delivery):
     services.delivery_send(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert timezone.is_aware(delivery.sent_at)
+
+
+def test_a_reminder_about_an_action_closed_since_the_sweep_is_not_sent(delivery, world):
+    action_services.action_complete(action=delivery.action, user=world.officer, statement="Done.")
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.NOT_NEEDED
+    delivery.refresh_from_db()
+    assert delivery.status == Status.NOT_NEEDED
+    assert mail.outbox == []

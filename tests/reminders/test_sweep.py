@@ -166,10 +166,11 @@ def _sweep_queries(day: date) -> int:
     return len(queries)
 
 
-# Policies, users, plan managers, board recipients, the open actions, the rows already in the ledger, a count
+# Policies, users, plan managers, board recipients, escalations already sent, the open actions, the rows
+# already in the ledger, a count
 # before and after the insert, the insert itself and the pending rows to enqueue (inside one transaction: two
 # savepoint statements).
-SWEEP_QUERIES = 12
+SWEEP_QUERIES = 13
 
 
 @pytest.mark.django_db
