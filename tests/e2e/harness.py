@@ -213,6 +213,18 @@ class Processes:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
 
+    def pool_children(self, proc: subprocess.Popen) -> list[int]:
+        """The worker's pool processes (its children), read from /proc."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == proc.pid:
+                children.append(int(stat.parent.name))
+        return children
+
     def stop_all(self) -> None:
         for proc in self.workers:
             if proc.poll() is None:

@@ -10,6 +10,7 @@ would), lets a real `celery worker` send to a real aiosmtpd server, and counts:
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from dataclasses import dataclass
@@ -179,6 +180,24 @@ def test_worker_killed_mid_send_loses_nothing(processes, smtp):
     assert (counts.due, counts.delivered, counts.lost) == (LEADS, LEADS, 0)
     assert counts.duplicates <= smtp.sink.held
     assert not Delivery.objects.filter(status__in=[Status.SENDING, Status.UNKNOWN]).exists()
+
+
+def test_pool_process_killed_mid_send_loses_nothing(processes, smtp):
+    seed()
+    smtp.sink.hold_next()
+    worker = processes.start_worker(concurrency=1)
+    sweep(processes)
+    assert smtp.sink.data_started.wait(timeout=30), processes.logs()
+    # Only the pool process dies (as under the OOM killer); the main process stays up and, with
+    # task_reject_on_worker_lost, puts the message back instead of acknowledging it.
+    (child,) = processes.pool_children(worker)
+    os.kill(child, signal.SIGKILL)
+    smtp.sink.release.set()
+    wait_until_settled(processes, timeout=90, reap_every=3)
+    counts = count("pool process SIGKILLed mid-send", smtp)
+    assert (counts.due, counts.delivered, counts.lost) == (LEADS, LEADS, 0)
+    assert counts.duplicates <= smtp.sink.held
+    assert worker.poll() is None, "the worker's main process survives and carries on"
 
 
 def test_redis_flushed_after_sweep_the_reaper_delivers_everything(processes, smtp, redis_server):
