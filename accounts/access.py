@@ -181,3 +181,20 @@ def can_sign_off_action(user, action: Action) -> bool:
     if action.lead_officer_id is not None and action.lead_officer_id == user.pk:
         return False
     return action.plan.area_id in board_area_ids(user)
+
+
+# --- The reminders delivery log. ---
+
+
+def can_view_delivery_log(user) -> bool:
+    """Plan managers (for their areas) and administrators see who was reminded of what."""
+    return is_administrator(user) or bool(managed_area_ids(user))
+
+
+def visible_deliveries(user):
+    """Ledger rows about actions in the areas the user manages; digests (about no one action) only for admins."""
+    from reminders.models import Delivery
+
+    if is_administrator(user):
+        return Delivery.objects.all()
+    return Delivery.objects.filter(action__plan__area_id__in=managed_area_ids(user))

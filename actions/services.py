@@ -36,6 +36,13 @@ DEFAULT_SUBMISSION_WORKING_DAYS = {
 }
 
 
+def _notify_lead_officer(action: Action, kind: str) -> None:
+    """Once the change has committed, email the action's lead officer about it (reminders ledger, kind `kind`)."""
+    from reminders.services import action_event_notify
+
+    transaction.on_commit(lambda: action_event_notify(action_id=action.pk, kind=kind))
+
+
 class StaleVersion(Exception):
     """Someone else saved the action since this form was read."""
 
@@ -75,6 +82,8 @@ def action_create(*, plan: ActionPlan, user, findings=(), supporting_organisatio
         action.save()
         action.findings.set(findings)
         action.supporting_organisations.set(supporting_organisations)
+        if action.lead_officer_id:
+            _notify_lead_officer(action, "assigned")
     return action
 
 
@@ -117,6 +126,7 @@ def action_update(*, action_id: int, user, expected_version: int, changes: dict)
         refused = set(changes) - allowed
         if refused:
             raise PermissionDenied(f"You cannot change: {', '.join(sorted(refused))}.")
+        previous_lead = action.lead_officer_id
         many = {name: changes[name] for name in ("findings", "supporting_organisations") if name in changes}
         for name, value in changes.items():
             if name not in many:
@@ -128,6 +138,8 @@ def action_update(*, action_id: int, user, expected_version: int, changes: dict)
         action.save()
         for name, value in many.items():
             getattr(action, name).set(value)
+        if action.lead_officer_id and action.lead_officer_id != previous_lead:
+            _notify_lead_officer(action, "assigned")
     return action
 
 
@@ -164,6 +176,7 @@ def action_revise_due_date(*, action_id: int, user, expected_version: int, new_d
         action._change_reason = _history_reason(f"Due date revised: {reason}")
         action.full_clean()
         action.save()
+        _notify_lead_officer(action, "due_date_revised")
     return action
 
 
@@ -241,7 +254,7 @@ def action_sign_off(*, action: Action, user, note: str = "") -> Action:
         raise PermissionDenied("Only a board member who does not lead this action can sign it off.")
     if action.status != Action.Status.COMPLETED:
         raise ValidationError("Only an action awaiting sign-off can be signed off.")
-    return _transition(
+    action = _transition(
         action_id=action.pk,
         user=user,
         to_status=Action.Status.SIGNED_OFF,
@@ -250,6 +263,8 @@ def action_sign_off(*, action: Action, user, note: str = "") -> Action:
         signed_off_at=timezone.now(),
         signed_off_by=user,
     )
+    _notify_lead_officer(action, "signed_off")
+    return action
 
 
 def action_send_back(*, action: Action, user, reason: str) -> Action:
@@ -259,13 +274,15 @@ def action_send_back(*, action: Action, user, reason: str) -> Action:
         raise ValidationError("Only an action awaiting sign-off can be sent back.")
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason the action is being sent back."})
-    return _transition(
+    action = _transition(
         action_id=action.pk,
         user=user,
         to_status=Action.Status.REOPENED,
         reason=reason.strip(),
         completed_at=None,
     )
+    _notify_lead_officer(action, "sent_back")
+    return action
 
 
 def action_cancel(*, action: Action, user, reason: str) -> Action:

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -192,34 +193,88 @@ else:
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password")
 
-# Celery. With no REDIS_URL, kombu's filesystem transport under var/ needs no server, so `make run` works alone.
-# Settings: https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# Celery. With no REDIS_URL, kombu's filesystem transport under var/ needs no server, so `make run` works
+# alone. Settings: https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# The delivery ledger (reminders.models.Delivery) is the truth about what is owed; the broker only carries
+# wake-up calls, so every setting below aims at "a crash redelivers, a redelivery is harmless".
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis has no real acks: an unacknowledged task comes back after this many seconds. Every time limit and
+# retry delay below stays under it, or Redis would hand a task to a second worker while the first still holds
+# it.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 if REDIS_URL:
     REDIS_URL = env_url("REDIS_URL", "", ("redis", "rediss"))
     CELERY_BROKER_URL = REDIS_URL
-    # Redis has no real acks: an unacknowledged task comes back after this many seconds.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     _queue_dir = VAR_DIR / "celery" / "queue"
+    _queue_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        # Broadcast (control) messages too, or kombu writes a control/ folder into the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 # Results are never read: the delivery ledger in the database is the record of what was sent.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
+# No results are stored, so beat need not schedule its nightly result clean-up task.
+CELERY_RESULT_EXPIRES = None
 # JSON only, so a message on the broker can never carry executable pickles.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
-# Beat keeps its last-run times under var/ (or the container's working directory).
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Acknowledge a task only when it has finished, so a worker that dies mid-task leaves the message to be
+# redelivered. Safe because every task is idempotent: a delivery is claimed in the ledger before it is sent.
+CELERY_TASK_ACKS_LATE = True
+# A pool process killed by SIGKILL or the OOM killer would otherwise have its task acked and lost; requeue it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Reserve one message at a time: with late acks, prefetched messages would sit behind a slow send, and a dead
+# worker would strand several of them until the visibility timeout.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A stalled send is killed well before Redis would redeliver it (visibility timeout), so one send never runs
+# twice at once. The soft limit lets the task record the failure first. EMAIL_TIMEOUT (30 s) normally fires
+# earlier.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", min(300, CELERY_VISIBILITY_TIMEOUT // 4))
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - max(1, CELERY_TASK_TIME_LIMIT // 5))
+# If the broker connection drops, stop running tasks: their messages will be redelivered anyway, and running
+# on would risk a second copy running elsewhere.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat keeps its last-run times under var/ (or the container's working directory). Run exactly one beat.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE: dict = {
+    # The daily sweep at 07:00 London time, before the working day starts (CELERY_TIMEZONE is Europe/London).
+    "reminders-sweep": {"task": "reminders.tasks.sweep", "schedule": crontab(hour=7, minute=0)},
+    # Boards and advisers read the weekly digest at the start of the week.
+    "reminders-weekly-digest": {
+        "task": "reminders.tasks.weekly_digest",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    # Re-enqueues rows a lost message left pending and settles rows a dead worker left sending; often enough
+    # that a Redis flush delays reminders by minutes, not a day.
+    "reminders-reaper": {"task": "reminders.tasks.reap", "schedule": crontab(minute="*/5")},
+}
+# Delivery retries (reminders.services): exponential backoff with jitter from BASE, capped at MAX seconds,
+# which must stay below the visibility timeout since a waiting retry is an unacknowledged message.
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
+REMINDER_RETRY_MAX_SECONDS = min(env_int("REMINDER_RETRY_MAX_SECONDS", 600), CELERY_VISIBILITY_TIMEOUT // 2)
+# Attempts per delivery (transient failures) before it is recorded as failed.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8)
+# A row "sending" for longer than the hard time limit plus a margin belongs to a dead worker and is sent
+# again.
+REMINDER_SENDING_STALE_SECONDS = env_int("REMINDER_SENDING_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
+# A row still pending this long after it was due to be sent lost its broker message; the reaper enqueues it
+# again.
+REMINDER_PENDING_GRACE_SECONDS = env_int("REMINDER_PENDING_GRACE_SECONDS", 600)
+# GOV.UK Notify (when NOTIFY_API_KEY is set): the email template whose subject is ((subject)) and body ((body)).
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+if REMINDER_SENDING_STALE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("REMINDER_SENDING_STALE_SECONDS must be longer than CELERY_TASK_TIME_LIMIT.")
 
 LOGGING = {
     "version": 1,

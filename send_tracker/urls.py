@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("inspections.urls")),
+    path("", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,480 @@
+"""Everything that writes to the delivery ledger: the sweep, events, digests, sending, the reaper and
+re-sending.
+
+The ledger row is the truth and the broker message only a wake-up call, so every step is safe to repeat:
+- inserting rows is `INSERT ... ON CONFLICT DO NOTHING` under the ledger's unique constraint;
+- sending starts with a conditional update that only one worker can win;
+- the reaper re-enqueues whatever a lost message left behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import Membership, User
+from actions.models import Action
+from inspections.models import Organisation
+
+from . import emails
+from .models import DEADLINE_KINDS, DIGESTIBLE_KINDS, Delivery, Kind, ReminderPolicy
+from .policy import DEFAULT_POLICY, Policy, iso_week_key, reminder_kinds_on
+
+logger = logging.getLogger(__name__)
+Status = Delivery.Status
+Role = Membership.Role
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_attempts() -> int:
+    return _setting("REMINDER_MAX_ATTEMPTS", 8)
+
+
+# --- What is due: plain computation, no writes. ---
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One ledger row the sweep would insert."""
+
+    action_id: int | None
+    recipient_id: int
+    kind: str
+    period_key: str
+    scheduled_for: date
+    status: str = Status.PENDING
+
+    def as_row(self) -> Delivery:
+        return Delivery(
+            action_id=self.action_id,
+            recipient_id=self.recipient_id,
+            kind=self.kind,
+            period_key=self.period_key,
+            scheduled_for=self.scheduled_for,
+            status=self.status,
+        )
+
+    @property
+    def natural_key(self) -> tuple[int, int, str, str]:
+        return (self.action_id or 0, self.recipient_id, self.kind, self.period_key)
+
+
+def policies_by_area() -> tuple[Policy, dict[int, Policy]]:
+    """The default policy and each area's override."""
+    default = DEFAULT_POLICY
+    overrides: dict[int, Policy] = {}
+    for row in ReminderPolicy.objects.all():
+        if row.area_id is None:
+            default = Policy.from_model(row)
+        else:
+            overrides[row.area_id] = Policy.from_model(row)
+    return default, overrides
+
+
+def _reachable_users() -> dict[int, str]:
+    """Active users with an email address, and how each wants their reminders."""
+    rows = User.objects.filter(is_active=True).exclude(email="").values_list("pk", "reminder_delivery")
+    return dict(rows)
+
+
+def _plan_managers_by_organisation(users: dict[int, str]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    for org_id, user_id in Membership.objects.filter(role=Role.PLAN_MANAGER).values_list("organisation_id", "user_id"):
+        if user_id in users and user_id not in found[org_id]:
+            found[org_id].append(user_id)
+    return found
+
+
+def _board_alert_recipients_by_area(users: dict[int, str]) -> dict[int, list[int]]:
+    """The area's independent chair(s) and its DfE and NHS England advisers."""
+    chairs = Q(role=Role.BOARD_MEMBER, is_independent_chair=True)
+    advisers = Q(role=Role.ADVISER, organisation__kind__in=[Organisation.Kind.DFE, Organisation.Kind.NHS_ENGLAND])
+    found: dict[int, list[int]] = defaultdict(list)
+    rows = Membership.objects.filter(chairs | advisers, areas__isnull=False).values_list("areas", "user_id")
+    for area_id, user_id in rows.order_by("user_id"):
+        if user_id in users and user_id not in found[area_id]:
+            found[area_id].append(user_id)
+    return found
+
+
+def reminders_due(day: date) -> list[Planned]:
+    """Every ledger row the sweep owes for `day`, before looking at what the ledger already holds.
+
+    1. Load the policies, the reachable users and who is copied in on escalations (a handful of queries).
+    2. Scan open actions due on or before the furthest "due soon" horizon (the partial index on open actions).
+    3. Ask the pure date rules (reminders.policy) which kinds each action calls for today.
+    4. Leave out escalations already in the ledger (each is sent once per due date).
+    5. Reminders for people who chose a daily digest are bundled: marked "in digest", plus one digest row
+       each.
+    """
+    default, overrides = policies_by_area()
+    users = _reachable_users()
+    managers = _plan_managers_by_organisation(users)
+    board = _board_alert_recipients_by_area(users)
+    furthest = max((n for p in (default, *overrides.values()) for n in p.before_due), default=0)
+    # Calendar days comfortably covering `furthest` working days, even across Christmas.
+    horizon = day + timedelta(days=furthest * 2 + 14)
+    actions = (
+        Action.objects.filter(status__in=Action.OPEN_STATUSES, due_date__lte=horizon)
+        .values_list("pk", "due_date", "plan__area_id", "lead_officer_id", "lead_organisation_id")
+        .order_by("pk")
+    )
+    # Escalations are once per due date: those already in the ledger are not planned again, so a long-overdue
+    # action is not re-planned (and counted as due) every day.
+    escalated = set(
+        Delivery.objects.filter(
+            kind__in=[Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD], action__status__in=Action.OPEN_STATUSES
+        ).values_list("action_id", "kind", "period_key")
+    )
+    planned: list[Planned] = []
+    digest_recipients: set[int] = set()
+    for action_id, due, area_id, lead_id, lead_org_id in actions.iterator(chunk_size=2000):
+        policy = overrides.get(area_id, default)
+        for kind, period_key in reminder_kinds_on(due, day, policy):
+            if (action_id, kind, period_key) in escalated:
+                continue
+            if kind == Kind.ESCALATION_MANAGERS:
+                recipients = managers.get(lead_org_id, [])
+            elif kind == Kind.ESCALATION_BOARD:
+                recipients = board.get(area_id, [])
+            elif lead_id in users:
+                recipients = [lead_id]
+            else:
+                # Nobody (reachable) leads it: the lead organisation's plan managers hear instead.
+                recipients = managers.get(lead_org_id, [])
+            for user_id in recipients:
+                status = Status.PENDING
+                if kind in DIGESTIBLE_KINDS and users[user_id] == User.ReminderDelivery.DAILY_DIGEST:
+                    status = Status.IN_DIGEST
+                    digest_recipients.add(user_id)
+                planned.append(Planned(action_id, user_id, kind, period_key, day, status))
+    for user_id in sorted(digest_recipients):
+        planned.append(Planned(None, user_id, Kind.DAILY_DIGEST, day.isoformat(), day))
+    return planned
+
+
+def weekly_digests_due(day: date) -> list[Planned]:
+    """One weekly digest for each board member and adviser who can see at least one area."""
+    user_ids = (
+        Membership.objects.filter(role__in=[Role.BOARD_MEMBER, Role.ADVISER], user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+    week = iso_week_key(day)
+    planned = []
+    for user in User.objects.filter(pk__in=list(user_ids)):
+        if access.visible_area_ids(user):
+            planned.append(Planned(None, user.pk, Kind.WEEKLY_DIGEST, week, day))
+    return planned
+
+
+# --- Writing the ledger. ---
+
+
+@dataclass
+class SweepResult:
+    day: date
+    planned: list[Planned]
+    new: list[Planned] = field(default_factory=list)
+    created: int = 0
+    dry_run: bool = False
+
+    @property
+    def due_by_kind(self) -> Counter[str]:
+        return Counter(p.kind for p in self.planned)
+
+    @property
+    def new_by_kind(self) -> Counter[str]:
+        return Counter(p.kind for p in self.new)
+
+
+def _not_yet_in_ledger(planned: list[Planned]) -> list[Planned]:
+    if not planned:
+        return []
+    kinds = {p.kind for p in planned}
+    periods = {p.period_key for p in planned}
+    existing = {
+        (action_id or 0, recipient_id, kind, period_key)
+        for action_id, recipient_id, kind, period_key in Delivery.objects.filter(
+            kind__in=kinds, period_key__in=periods
+        ).values_list("action_id", "recipient_id", "kind", "period_key")
+    }
+    return [p for p in planned if p.natural_key not in existing]
+
+
+def ledger_insert(*, day: date, planned: list[Planned], dry_run: bool = False) -> SweepResult:
+    """Insert the planned rows that the ledger lacks, and enqueue the pending ones once the insert has
+    committed.
+
+    Running it twice, or twice at once, adds nothing: `ON CONFLICT DO NOTHING` under the ledger's unique
+    constraint makes the second insert wait for the first to commit and then skip every row.
+    """
+    result = SweepResult(day=day, planned=planned, dry_run=dry_run)
+    if dry_run:
+        result.new = _not_yet_in_ledger(planned)
+        return result
+    with transaction.atomic():
+        result.new = _not_yet_in_ledger(planned)
+        before = Delivery.objects.count()
+        Delivery.objects.bulk_create([p.as_row() for p in planned], ignore_conflicts=True, batch_size=1000)
+        result.created = Delivery.objects.count() - before
+        keys = {(p.kind, p.period_key) for p in planned if p.status == Status.PENDING}
+        if keys:
+            _enqueue_on_commit(
+                Delivery.objects.filter(
+                    status=Status.PENDING,
+                    attempts=0,
+                    kind__in={kind for kind, _ in keys},
+                    period_key__in={period for _, period in keys},
+                    created_at__gte=timezone.now() - timedelta(days=1),
+                ).values_list("pk", flat=True)
+            )
+    return result
+
+
+def _enqueue_on_commit(ids) -> None:
+    from .tasks import deliver
+
+    for delivery_id in ids:
+        # After commit: a worker must never look for a row that is not committed yet.
+        deliver.delay_on_commit(delivery_id)
+
+
+def reminders_sweep(*, day: date, dry_run: bool = False) -> SweepResult:
+    return ledger_insert(day=day, planned=reminders_due(day), dry_run=dry_run)
+
+
+def weekly_digest_sweep(*, day: date, dry_run: bool = False) -> SweepResult:
+    return ledger_insert(day=day, planned=weekly_digests_due(day), dry_run=dry_run)
+
+
+def action_event_notify(*, action_id: int, kind: str) -> Delivery | None:
+    """Tell the action's lead officer about an event (assigned, due date revised, sent back, signed off).
+
+    Called after the action's change has committed. The action's version names the event, so a repeated call
+    for the same change inserts nothing.
+    """
+    action = Action.objects.select_related("lead_officer").filter(pk=action_id).first()
+    if action is None or action.lead_officer is None:
+        return None
+    officer = action.lead_officer
+    if not (officer.is_active and officer.email):
+        return None
+    planned = Planned(action.pk, officer.pk, kind, f"v{action.version}", timezone.localdate())
+    ledger_insert(day=planned.scheduled_for, planned=[planned])
+    return Delivery.objects.filter(
+        action_id=action.pk, recipient_id=officer.pk, kind=kind, period_key=planned.period_key
+    ).first()
+
+
+# --- Sending one row. ---
+
+
+class Outcome:
+    SENT = "sent"
+    FAILED = "failed"
+    RETRY = "retry"
+    SKIPPED = "skipped"
+    NOT_NEEDED = "not_needed"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: str
+    countdown: float = 0.0
+    detail: str = ""
+
+
+def retry_countdown(attempts: int) -> float:
+    """Exponential backoff with full jitter, capped well below the broker's visibility timeout.
+
+    A countdown longer than the visibility timeout would make Redis hand the message out again while it waits.
+    """
+    base = _setting("REMINDER_RETRY_BASE_SECONDS", 60)
+    cap = _setting("REMINDER_RETRY_MAX_SECONDS", 600)
+    ceiling = min(cap, base * 2 ** max(attempts - 1, 0))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def _claimable(now) -> Q:
+    stale = now - timedelta(seconds=_setting("REMINDER_SENDING_STALE_SECONDS", 900))
+    # A second's tolerance: the retry message may arrive a moment before next_attempt_at on another clock.
+    ready = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=1))
+    abandoned = Q(status=Status.SENDING, claimed_at__lt=stale, attempts__lt=max_attempts())
+    return (Q(status=Status.PENDING) & ready) | abandoned
+
+
+def delivery_claim(*, delivery_id: int) -> Any:
+    """Take the row for this worker; returns the claim time, or None if someone else has it or it is settled.
+
+    A row still "sending" long after its claim (past the task's hard time limit) belongs to a dead worker and
+    may be claimed again: that re-send is the one place a duplicate can happen, and only if the dead worker's
+    message had already been accepted by the mail server.
+    """
+    now = timezone.now()
+    won = Delivery.objects.filter(_claimable(now), pk=delivery_id).update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, next_attempt_at=None
+    )
+    return now if won == 1 else None
+
+
+def _settle(delivery_id: int, claimed_at, **fields) -> None:
+    # Only the claim that sent it may settle it; a later claim by another worker owns the row now.
+    updated = Delivery.objects.filter(pk=delivery_id, status=Status.SENDING, claimed_at=claimed_at).update(**fields)
+    if updated != 1:
+        logger.warning(
+            "Delivery %s was re-claimed while this worker sent it; leaving it to the newer claim.",
+            delivery_id,
+        )
+
+
+def delivery_send(*, delivery_id: int, notify_client=None) -> SendResult:
+    """Send one ledger row.
+
+    1. Claim it with a conditional update; if that changes no row, another worker has it (or it is done):
+       stop.
+    2. Render and send outside any transaction, since a slow mail server must not hold database locks.
+    3. Settle: sent; failed after one attempt for a permanent refusal (5xx); back to pending with a backoff
+       for a transient one (connection, timeout, 4xx), or failed once the attempts run out.
+    """
+    claimed_at = delivery_claim(delivery_id=delivery_id)
+    if claimed_at is None:
+        return SendResult(Outcome.SKIPPED)
+    delivery = Delivery.objects.select_related("recipient", "action__plan__area").get(pk=delivery_id)
+    if delivery.kind in DEADLINE_KINDS and not delivery.action.is_open:
+        _settle(
+            delivery_id, claimed_at, status=Status.NOT_NEEDED, last_error="The action was closed before this was sent."
+        )
+        return SendResult(Outcome.NOT_NEEDED)
+    try:
+        provider_id = emails.delivery_email_send(delivery, notify_client=notify_client)
+    except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded on the row
+        return _record_failure(delivery, claimed_at, exc)
+    _settle(
+        delivery_id,
+        claimed_at,
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        provider_id=provider_id or "",
+    )
+    return SendResult(Outcome.SENT)
+
+
+def _record_failure(delivery: Delivery, claimed_at, exc: Exception) -> SendResult:
+    detail = emails.describe_error(exc)
+    if not emails.is_transient(exc):
+        _settle(delivery.pk, claimed_at, status=Status.FAILED, last_error=detail)
+        return SendResult(Outcome.FAILED, detail=detail)
+    if delivery.attempts >= max_attempts():
+        _settle(
+            delivery.pk,
+            claimed_at,
+            status=Status.FAILED,
+            last_error=f"Gave up after {delivery.attempts} attempts: {detail}",
+        )
+        return SendResult(Outcome.FAILED, detail=detail)
+    countdown = retry_countdown(delivery.attempts)
+    _settle(
+        delivery.pk,
+        claimed_at,
+        status=Status.PENDING,
+        last_error=detail,
+        next_attempt_at=timezone.now() + timedelta(seconds=countdown),
+    )
+    return SendResult(Outcome.RETRY, countdown=countdown, detail=detail)
+
+
+# --- The reaper and re-sending. ---
+
+
+@dataclass(frozen=True)
+class ReapResult:
+    requeued: int
+    reclaimed: int
+    unknown: int
+
+
+def deliveries_reap() -> ReapResult:
+    """Recover rows that a lost broker message or a dead worker left behind.
+
+    1. Pending rows whose wake-up should have arrived long ago (lost in a Redis restart or flush): enqueue
+       again.
+    2. Rows "sending" for longer than the task's hard time limit plus a margin: the worker died mid-send and
+       nobody knows whether the mail server took the message. Policy: send again (at least once), because a
+       missed reminder costs more than a repeated one; the header X-SEND-Tracker-Key lets anyone spot the
+       repeat. After the maximum number of attempts the row is parked as "unknown" for a person to check
+       instead.
+    """
+    now = timezone.now()
+    grace = timedelta(seconds=_setting("REMINDER_PENDING_GRACE_SECONDS", 600))
+    stale = now - timedelta(seconds=_setting("REMINDER_SENDING_STALE_SECONDS", 900))
+    # Pending rows first, so that rows reset from "sending" below are counted once, as reclaimed.
+    lost = (Q(next_attempt_at__isnull=True) & Q(created_at__lt=now - grace)) | Q(next_attempt_at__lt=now - grace)
+    waiting = list(
+        Delivery.objects.filter(lost, status=Status.PENDING).order_by("created_at").values_list("pk", flat=True)[:5000]
+    )
+    unknown = Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale, attempts__gte=max_attempts()).update(
+        status=Status.UNKNOWN,
+        last_error="The sender stopped mid-send too often; check whether this email arrived.",
+    )
+    abandoned = list(
+        Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale).values_list("pk", flat=True)[:5000]
+    )
+    # Conditional, so a worker that settles the row in the meantime wins.
+    reclaimed = Delivery.objects.filter(pk__in=abandoned, status=Status.SENDING, claimed_at__lt=stale).update(
+        status=Status.PENDING, next_attempt_at=None
+    )
+    from .tasks import deliver
+
+    for delivery_id in sorted(set(waiting) | set(abandoned)):
+        deliver.delay(delivery_id)
+    return ReapResult(requeued=len(waiting), reclaimed=reclaimed, unknown=unknown)
+
+
+class NotResendable(Exception):
+    pass
+
+
+def delivery_resend(*, delivery: Delivery) -> Delivery:
+    """Put a failed (or unknown) row back in the queue with a fresh set of attempts."""
+    with transaction.atomic():
+        changed = Delivery.objects.filter(pk=delivery.pk, status__in=[Status.FAILED, Status.UNKNOWN]).update(
+            status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+        )
+        if changed != 1:
+            raise NotResendable("Only a failed or unknown delivery can be sent again.")
+        _enqueue_on_commit([delivery.pk])
+    delivery.refresh_from_db()
+    return delivery
+
+
+def delivery_send_now(*, ids) -> Counter[str]:
+    """Send rows in this process (the command's --send-now, for a machine without a worker)."""
+    outcomes: Counter[str] = Counter()
+    for delivery_id in ids:
+        outcomes[delivery_send(delivery_id=delivery_id).outcome] += 1
+    return outcomes
+
+
+def reminder_preferences_update(*, user: User, reminder_delivery: str) -> User:
+    """Each user chooses how their own reminders arrive; the next sweep follows the choice."""
+    user.reminder_delivery = reminder_delivery
+    user.full_clean(validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["reminder_delivery"])
+    return user

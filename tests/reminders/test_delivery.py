@@ -1,0 +1,235 @@
+"""Sending one ledger row: claiming, recording success and failure, retry timing, the reaper and re-sending."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+
+import pytest
+import time_machine
+from billiard.exceptions import SoftTimeLimitExceeded
+from django.core import mail
+from django.utils import timezone
+
+from actions import services as action_services
+from reminders import emails, services
+from reminders.models import Delivery, Kind
+from tests import factories as f
+
+Status = Delivery.Status
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """Ledger ids handed to the broker. The broker itself is exercised in tests/e2e."""
+    from reminders import tasks
+
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.deliver, "delay", lambda delivery_id: sent.append(delivery_id))
+    return sent
+
+
+@pytest.fixture
+def delivery(world):
+    action = f.ActionFactory(
+        plan=f.ActionPlanFactory(area=world.area),
+        reference="2.3",
+        title="Clear the EHC needs assessment backlog",
+        due_date=dt.date(2026, 2, 27),
+        lead_officer=world.officer,
+    )
+    return Delivery.objects.create(
+        action=action,
+        recipient=world.officer,
+        kind=Kind.OVERDUE,
+        period_key="2026-03-02",
+        scheduled_for=dt.date(2026, 3, 2),
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_claimed_row_is_sent_once_and_recorded(delivery):
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.SENT
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.SKIPPED
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.sent_at) == (Status.SENT, 1, NOW)
+    assert len(mail.outbox) == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_transient_refusal_waits_with_backoff_below_the_cap(delivery, settings):
+    settings.EMAIL_BACKEND = "tests.reminders.backends.Refusing451"
+    settings.REMINDER_RETRY_BASE_SECONDS = 60
+    settings.REMINDER_RETRY_MAX_SECONDS = 600
+    result = services.delivery_send(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert result.outcome == services.Outcome.RETRY
+    assert 30 <= result.countdown <= 60
+    assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
+    assert delivery.next_attempt_at == NOW + dt.timedelta(seconds=result.countdown)
+    assert delivery.last_error.startswith("SMTP 451")
+    # Another wake-up before the backoff has passed (a duplicate message) does nothing.
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.SKIPPED
+
+
+def test_backoff_doubles_and_is_capped(settings):
+    settings.REMINDER_RETRY_BASE_SECONDS = 60
+    settings.REMINDER_RETRY_MAX_SECONDS = 600
+    for attempts, ceiling in [(1, 60), (2, 120), (3, 240), (4, 480), (5, 600), (12, 600)]:
+        for _ in range(20):
+            assert ceiling / 2 <= services.retry_countdown(attempts) <= ceiling
+
+
+@time_machine.travel(NOW, tick=False)
+def test_transient_failures_give_up_after_the_last_attempt(delivery, settings):
+    settings.EMAIL_BACKEND = "tests.reminders.backends.Unreachable"
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.RETRY
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.FAILED
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.FAILED, 2)
+    assert delivery.last_error.startswith("Gave up after 2 attempts: ConnectionRefusedError")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_permanent_refusal_fails_after_one_attempt(delivery, settings):
+    settings.EMAIL_BACKEND = "tests.reminders.backends.Refusing550"
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.FAILED
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.FAILED, 1)
+    assert delivery.last_error == "SMTP 550: officer@example.org: Mailbox busy"
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (451, b"busy")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}), False),
+        (smtplib.SMTPDataError(421, b"closing"), True),
+        (smtplib.SMTPDataError(554, b"rejected"), False),
+        (smtplib.SMTPSenderRefused(553, b"bad sender", "x@example.org"), False),
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (ConnectionRefusedError(111, "refused"), True),
+        (TimeoutError("timed out"), True),
+        (SoftTimeLimitExceeded(), True),
+        (emails.PermanentFailure("template error"), False),
+        (ValueError("a bug"), False),
+    ],
+)
+def test_errors_are_classified_as_transient_or_permanent(error, transient):
+    assert emails.is_transient(error) is transient
+
+
+def test_a_row_abandoned_mid_send_can_be_claimed_again_after_the_stale_period(delivery, settings):
+    settings.REMINDER_SENDING_STALE_SECONDS = 300
+    with time_machine.travel(NOW, tick=False):
+        assert services.delivery_claim(delivery_id=delivery.pk) is not None
+    with time_machine.travel(NOW + dt.timedelta(seconds=200), tick=False):
+        assert services.delivery_claim(delivery_id=delivery.pk) is None
+    with time_machine.travel(NOW + dt.timedelta(seconds=301), tick=False):
+        assert services.delivery_claim(delivery_id=delivery.pk) is not None
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2
+
+
+def test_reaper_requeues_lost_rows_and_resets_abandoned_ones(delivery, world, settings, enqueued):
+    settings.REMINDER_PENDING_GRACE_SECONDS = 600
+    settings.REMINDER_SENDING_STALE_SECONDS = 300
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    abandoned = Delivery.objects.create(
+        action=delivery.action, recipient=world.manager, kind=Kind.OVERDUE, period_key="x", scheduled_for=NOW.date()
+    )
+    hopeless = Delivery.objects.create(
+        action=delivery.action, recipient=world.chair, kind=Kind.OVERDUE, period_key="x", scheduled_for=NOW.date()
+    )
+    fresh = Delivery.objects.create(
+        action=delivery.action, recipient=world.adviser, kind=Kind.OVERDUE, period_key="x", scheduled_for=NOW.date()
+    )
+    Delivery.objects.filter(pk__in=[delivery.pk, abandoned.pk, hopeless.pk]).update(created_at=NOW)
+    Delivery.objects.filter(pk=abandoned.pk).update(status=Status.SENDING, claimed_at=NOW, attempts=1)
+    Delivery.objects.filter(pk=hopeless.pk).update(status=Status.SENDING, claimed_at=NOW, attempts=3)
+    Delivery.objects.filter(pk=fresh.pk).update(created_at=NOW + dt.timedelta(minutes=59))
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        result = services.deliveries_reap()
+    assert (result.requeued, result.reclaimed, result.unknown) == (1, 1, 1)
+    assert sorted(enqueued) == sorted([delivery.pk, abandoned.pk])
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert statuses[abandoned.pk] == Status.PENDING
+    assert statuses[hopeless.pk] == Status.UNKNOWN
+    assert statuses[fresh.pk] == Status.PENDING
+
+
+def test_resend_puts_a_failed_row_back_with_fresh_attempts(delivery, enqueued, django_capture_on_commit_callbacks):
+    Delivery.objects.filter(pk=delivery.pk).update(status=Status.FAILED, attempts=1, last_error="SMTP 550: no")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delivery_resend(delivery=delivery)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.PENDING, 0)
+    assert enqueued == [delivery.pk]
+
+
+def test_resend_refuses_a_row_that_did_not_fail(delivery, enqueued):
+    with pytest.raises(services.NotResendable):
+        services.delivery_resend(delivery=delivery)
+    assert enqueued == []
+
+
+class FakeNotify:
+    """Stands in for GOV.UK Notify's API client (the network edge): records calls, answers like Notify."""
+
+    def __init__(self, error: Exception | None = None):
+        self.calls: list[dict] = []
+        self.error = error
+
+    def send_email_notification(self, **kwargs):
+        self.calls.append(kwargs)
+        if self.error:
+            raise self.error
+        return {"id": "740e5834-3a29-46b4-9a6f-16142fde533a", "reference": kwargs["reference"]}
+
+
+class NotifyHTTPError(Exception):
+    def __init__(self, status_code: int):
+        super().__init__(f"Notify answered {status_code}")
+        self.status_code = status_code
+
+
+@time_machine.travel(NOW, tick=False)
+def test_notify_delivery_sends_subject_and_body_with_the_ledger_id_as_reference(delivery, settings):
+    settings.NOTIFY_API_KEY = "test-key"
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = "a1b2c3"
+    client = FakeNotify()
+    assert services.delivery_send(delivery_id=delivery.pk, notify_client=client).outcome == services.Outcome.SENT
+    (call,) = client.calls
+    assert call["email_address"] == "officer@example.org"
+    assert call["template_id"] == "a1b2c3"
+    assert call["reference"] == str(delivery.pk)
+    assert call["personalisation"]["subject"].startswith("Overdue: Northshire 2.3")
+    assert "http://" in call["personalisation"]["body"]
+    delivery.refresh_from_db()
+    assert delivery.provider_id == "740e5834-3a29-46b4-9a6f-16142fde533a"
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(("status_code", "outcome"), [(400, "failed"), (403, "failed"), (429, "retry"), (500, "retry")])
+def test_notify_errors_retry_only_when_they_may_pass(delivery, settings, status_code, outcome):
+    settings.NOTIFY_API_KEY = "test-key"
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = "a1b2c3"
+    client = FakeNotify(error=NotifyHTTPError(status_code))
+    assert services.delivery_send(delivery_id=delivery.pk, notify_client=client).outcome == outcome
+
+
+def test_sent_at_is_aware(delivery):
+    services.delivery_send(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert timezone.is_aware(delivery.sent_at)
+
+
+def test_a_reminder_about_an_action_closed_since_the_sweep_is_not_sent(delivery, world):
+    action_services.action_complete(action=delivery.action, user=world.officer, statement="Done.")
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.NOT_NEEDED
+    delivery.refresh_from_db()
+    assert delivery.status == Status.NOT_NEEDED
+    assert mail.outbox == []
