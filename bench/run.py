@@ -273,14 +273,16 @@ def process(args: list[str], environment: Environment, name: str, log_path: Path
     try:
         yield child
     finally:
+        # The parent first (a warm shutdown: gunicorn and Celery stop their own children), then the whole group.
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, signal.SIGTERM)
+            os.kill(child.pid, signal.SIGTERM)
         try:
             child.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
         log_file.close()
 
 
