@@ -276,10 +276,8 @@ def process(args: list[str], environment: Environment, name: str, log_path: Path
         # The parent first (a warm shutdown: gunicorn and Celery stop their own children), then the whole group.
         with contextlib.suppress(ProcessLookupError):
             os.kill(child.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
         child.wait()
