@@ -81,6 +81,21 @@ def main(argv: list[str]) -> None:
         queries += 1
         return execute(sql, params, many, context)
 
+    # Time the broker publishes separately: one message per new ledger row, sent once the insert commits.
+    from reminders import tasks
+
+    enqueue = {"seconds": 0.0, "messages": 0}
+    publish = tasks.deliver.apply_async
+
+    def timed_publish(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return publish(*args, **kwargs)
+        finally:
+            enqueue["seconds"] += time.perf_counter() - began
+            enqueue["messages"] += 1
+
+    tasks.deliver.apply_async = timed_publish
     connection.close()  # the sweep opens its own connection, as the Celery task would
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
@@ -97,6 +112,8 @@ def main(argv: list[str]) -> None:
         "rows": result.created,
         "planned": len(result.planned),
         "ledger_before": ledger_before,
+        "enqueue_seconds": enqueue["seconds"],
+        "messages": enqueue["messages"],
         "peak_mb": peak_kb / 1024,
         "django_loaded_mb": baseline_kb / 1024,
         **measured_floor,
