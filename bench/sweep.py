@@ -35,9 +35,9 @@ def floor(day: date) -> dict[str, float | int]:
     so it returns every action with a reminder or escalation due, a superset of what the sweep inserts.
     """
     from django.db import connection
-    from reminders.services import policies_by_area
 
     from actions.models import Action
+    from reminders.services import policies_by_area
 
     default, overrides = policies_by_area()
     furthest = max((n for p in (default, *overrides.values()) for n in p.before_due), default=0)
@@ -65,10 +65,10 @@ def main(argv: list[str]) -> None:
 
     django.setup()
     from django.db import connection
-    from reminders.services import reminders_sweep
 
     from actions.models import Action
     from reminders.models import Delivery
+    from reminders.services import reminders_sweep
 
     day = date.fromisoformat(argv[0])
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
