@@ -1,6 +1,6 @@
 """Time the reminder sweep for one day and the single SQL statement that selects the same due actions.
 
-Run by bench/run.py in a fresh process (`python -m bench.sweep DAY [--quiet]`), so that peak memory is the sweep's
+Run by bench/run.py in a fresh process (`python -m bench.sweep DAY [--no-enqueue]`), so that peak memory is the sweep's
 own; prints one JSON object.
 """
 
@@ -96,6 +96,9 @@ def main(argv: list[str]) -> None:
             enqueue["messages"] += 1
 
     tasks.deliver.apply_async = timed_publish
+    if "--no-enqueue" in argv:
+        # The backlog sweep: its messages would only be purged, so they are not published at all.
+        tasks.deliver.apply_async = lambda *args, **kwargs: None
     connection.close()  # the sweep opens its own connection, as the Celery task would
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
