@@ -598,6 +598,15 @@ def reminders_available() -> bool:
     return hasattr(services, "reminders_sweep")
 
 
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
 def previous_working_day(day: date) -> date:
     from send_tracker.working_days import working_day_on_or_before
 
@@ -836,6 +845,9 @@ def main(argv: list[str]) -> int:
     if phases & {"sweep", "email"}:
         if not reminders_available():
             notes.append("sweep and email: skipped, the reminders app has no sweep in this version")
+            log(notes[-1])
+        elif not redis_answers(environment.redis_url):
+            notes.append(f"sweep and email: skipped, Redis is not answering at {environment.redis_url}")
             log(notes[-1])
         else:
             log(f"sweep data: {sizes.areas} areas x {sizes.sweep_actions_per_area} open actions")
