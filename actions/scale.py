@@ -50,6 +50,7 @@ BLOCK_AREAS = 8  # areas generated and written together
 BATCH_SIZE = 2000
 HEAVY_UPDATES = 50  # the first action of each area has this many updates (the "long timeline" page)
 HEAVY_REFERENCE = "1.1"
+REVISIT_EVERY = 4  # every fourth area has had a revisit or monitoring inspection
 
 # A plan part-way through delivery: most actions under way, a quarter finished, a few cancelled.
 STATUS_WEIGHTS = {
@@ -423,6 +424,8 @@ class Generator:
             for index in range(section_count)
         ]
         self.flush(Finding)
+        if number % REVISIT_EVERY == 0 and published < self.anchor - timedelta(days=400):
+            self.revisit(area, inspection, findings, published)
         start = published + timedelta(days=rng.randint(40, 80))
         submitted = published + timedelta(days=rng.randint(30, 60))
         plan = ActionPlan(
@@ -457,6 +460,46 @@ class Generator:
             # after it, when it has its key.
             action = self.build_action(plan, people, spec)
             self.action_story(action, spec, people, findings[spec["section"] - 1])
+
+    def revisit(self, area: LocalArea, first: Inspection, findings: list[Finding], published: date) -> None:
+        """A revisit or monitoring inspection that judges each earlier finding's progress."""
+        rng = self.rng
+        onsite_start = published + timedelta(days=rng.randint(300, 380))
+        kind = Inspection.Kind.REVISIT if first.framework == Inspection.Framework.LOCAL_AREA_2016 else "monitoring"
+        follow_up = self.queue(
+            Inspection(
+                area=area,
+                framework=first.framework,
+                kind=kind,
+                onsite_start=onsite_start,
+                onsite_end=onsite_start + timedelta(days=2),
+                published_on=onsite_start + timedelta(days=30),
+                outcome="",
+                follows=first,
+            )
+        )
+        self.flush(Inspection)
+        judged = []
+        for finding in findings:
+            sufficient = rng.random() < 0.6
+            judged.append(
+                self.queue(
+                    Finding(
+                        inspection=follow_up,
+                        kind=finding.kind,
+                        reference=finding.reference,
+                        title=finding.title,
+                        text="Inspectors judged the progress made since the first inspection.",
+                        judges=finding,
+                        judgement=Finding.Judgement.SUFFICIENT if sufficient else Finding.Judgement.NOT_SUFFICIENT,
+                    )
+                )
+            )
+        self.flush(Finding)
+        when = at(follow_up.published_on, 9)
+        self.history(Inspection, snapshot(follow_up), when, None, "+")
+        for finding in judged:
+            self.history(Finding, snapshot(finding), when, None, "+")
 
     def measures(self, area: LocalArea, findings: list[Finding], start: date) -> None:
         months = []

@@ -14,7 +14,7 @@ from accounts import access
 from accounts.models import Membership, User
 from actions import scale
 from actions.models import Action, ActionPlan, DueDateRevision, ProgressUpdate, StatusChange
-from inspections.models import LocalArea
+from inspections.models import Inspection, LocalArea
 
 ANCHOR = dt.date(2025, 3, 12)
 TINY = scale.ScaleConfig(areas=5, actions_per_area=12, updates_per_action=3, seed=7, anchor=ANCHOR)
@@ -134,6 +134,19 @@ def test_updates_add_up_per_area_and_the_first_action_has_the_long_timeline():
     first = Action.objects.annotate(n=Count("updates")).get(plan__area=area(1), reference=scale.HEAVY_REFERENCE)
     assert first.n == scale.HEAVY_UPDATES
     assert first.status == Action.Status.IN_PROGRESS
+
+
+def test_some_areas_have_a_follow_up_inspection_judging_every_earlier_finding():
+    build(scale.ScaleConfig(areas=8, actions_per_area=4, updates_per_action=1, seed=4, anchor=ANCHOR))
+    follow_ups = Inspection.objects.exclude(kind=Inspection.Kind.FULL).select_related("follows")
+    assert follow_ups.exists()
+    for inspection in follow_ups:
+        assert inspection.follows.area_id == inspection.area_id
+        assert inspection.onsite_start > inspection.follows.published_on
+        assert inspection.published_on < ANCHOR
+        earlier = set(inspection.follows.findings.values_list("pk", flat=True))
+        assert set(inspection.findings.values_list("judges_id", flat=True)) == earlier
+    assert {i.area.slug for i in follow_ups} <= {scale.area_slug(4), scale.area_slug(8)}
 
 
 def test_generated_personas_see_the_right_areas():
