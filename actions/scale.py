@@ -465,7 +465,11 @@ class Generator:
         """A revisit or monitoring inspection that judges each earlier finding's progress."""
         rng = self.rng
         onsite_start = published + timedelta(days=rng.randint(300, 380))
-        kind = Inspection.Kind.REVISIT if first.framework == Inspection.Framework.LOCAL_AREA_2016 else "monitoring"
+        kind = (
+            Inspection.Kind.REVISIT
+            if first.framework == Inspection.Framework.LOCAL_AREA_2016
+            else Inspection.Kind.MONITORING
+        )
         follow_up = self.queue(
             Inspection(
                 area=area,
