@@ -187,7 +187,7 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def build_data(environment: Environment, sizes: Sizes, actions_per_area: int, updates: int, open_only: bool) -> float:
+def build_data(environment: Environment, areas: int, actions_per_area: int, updates: int, open_only: bool) -> float:
     """A fresh database with the scale data set; returns the seeding time in seconds."""
     from django.db import connections
 
@@ -196,7 +196,7 @@ def build_data(environment: Environment, sizes: Sizes, actions_per_area: int, up
     manage(environment, "migrate", "--no-input", "-v0")
     args = [
         "seed_scale",
-        f"--areas={sizes.areas}",
+        f"--areas={areas}",
         f"--actions-per-area={actions_per_area}",
         f"--updates-per-action={updates}",
         f"--seed={environment.seed}",
@@ -439,22 +439,39 @@ def measure_page(port: int, cookies: dict[str, str], path: str, requests: int) -
     return summary, problem
 
 
-def run_pages(port: int, fixtures: Fixtures, sizes: Sizes, notes: list[str]) -> dict[str, Any]:
+# The small data set for the query-count comparison: a few areas, few actions, few updates.
+SMALL = {"areas": 3, "actions_per_area": 10, "updates_per_action": 2}
+
+
+def small_page_queries(environment: Environment, sizes: Sizes) -> dict[str, int | None]:
+    """Queries per page on a small data set, to compare with the full one: they should not grow with the data."""
+    build_data(environment, SMALL["areas"], SMALL["actions_per_area"], SMALL["updates_per_action"], False)
+    fixtures = find_fixtures()
+    with web_server(environment, sizes.workers) as port:
+        pages = run_pages(port, fixtures, sizes, notes=[], requests=2, quiet=True)
+    return {name: page["queries"] for name, page in pages.items()}
+
+
+def run_pages(
+    port: int, fixtures: Fixtures, sizes: Sizes, notes: list[str], requests: int | None = None, quiet: bool = False
+) -> dict[str, Any]:
     cookies = {key: sign_in(username) for key, username in fixtures.personas.items()}
     results: dict[str, Any] = {}
     for page in [*PAGES, OUR_LIST_AS_ADMIN, ADMIN_CHANGELIST]:
         path = page_path(page, fixtures)
         if path is None:
             notes.append(f"{page.name}: skipped, no URL named {page.url_name!r} in this version")
-            log(notes[-1])
+            if not quiet:
+                log(notes[-1])
             continue
-        summary, problem = measure_page(port, cookies[page.persona], path, sizes.requests)
+        summary, problem = measure_page(port, cookies[page.persona], path, requests or sizes.requests)
         summary.update(path=path, persona=fixtures.personas[page.persona])
         if problem:
             notes.append(f"{page.name}: {path} {problem}")
             log(notes[-1])
         results[page.name] = summary
-        log(f"{page.name}: p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, {summary['queries']} queries")
+        if not quiet:
+            log(f"{page.name}: p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, {summary['queries']} queries")
     return results
 
 
@@ -710,11 +727,19 @@ def table(results: dict[str, Any]) -> str:
     lines = [f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target"]
     for name, page in results.get("pages", {}).items():
         verdict = "ok"
-        if page["p95_ms"] > TARGETS["page_p95_ms"] or (page["queries"] or 0) > TARGETS["page_queries"]:
+        queries = str(page["queries"])
+        small = page.get("queries_small_data")
+        if small is not None and small != page["queries"]:
+            queries += f" ({small} small)"  # the count grows (or shrinks) with the data: a target missed
+        if (
+            page["p95_ms"] > TARGETS["page_p95_ms"]
+            or (page["queries"] or 0) > TARGETS["page_queries"]
+            or (small is not None and small != page["queries"])
+        ):
             verdict = "MISSED"
         if page.get("status") != [200]:
             verdict = f"HTTP {page.get('status')}"
-        lines.append(f"{name:<28} {page['p50_ms']:>8} {page['p95_ms']:>8} {page['queries']!s:>8}  {verdict}")
+        lines.append(f"{name:<28} {page['p50_ms']:>8} {page['p95_ms']:>8} {queries:>8}  {verdict}")
     admin = results.get("admin_changelist")
     if admin:
         lines.append(f"{'admin changelist (peer)':<28} {admin['p50_ms']:>8} {admin['p95_ms']:>8}")
@@ -820,9 +845,15 @@ def main(argv: list[str]) -> int:
     notes: list[str] = []
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()}}
 
+    small_queries: dict[str, int | None] = {}
+    if "pages" in phases:
+        log(f"query counts on a small data set ({SMALL})")
+        small_queries = small_page_queries(environment, sizes)
+        log(f"query counts, small data: {small_queries}")
+
     if phases & {"pages", "load"}:
         log(f"data: {sizes.areas} areas x {sizes.actions_per_area} actions x {sizes.updates_per_action} updates")
-        seed_seconds = build_data(environment, sizes, sizes.actions_per_area, sizes.updates_per_action, False)
+        seed_seconds = build_data(environment, sizes.areas, sizes.actions_per_area, sizes.updates_per_action, False)
         manage(environment, "collectstatic", "--no-input", "-v0")
         from actions.models import Action, ProgressUpdate
 
@@ -836,7 +867,10 @@ def main(argv: list[str]) -> int:
         fixtures = find_fixtures()
         with web_server(environment, sizes.workers) as port:
             if "pages" in phases:
-                results.update(pages_and_peer(run_pages(port, fixtures, sizes, notes)))
+                pages = run_pages(port, fixtures, sizes, notes)
+                for name, page in pages.items():
+                    page["queries_small_data"] = small_queries.get(name)
+                results.update(pages_and_peer(pages))
             if "load" in phases:
                 log(f"load: {sizes.load_users} users for {sizes.load_seconds} s")
                 results["load"] = run_load(port, sizes)
@@ -851,7 +885,7 @@ def main(argv: list[str]) -> int:
             log(notes[-1])
         else:
             log(f"sweep data: {sizes.areas} areas x {sizes.sweep_actions_per_area} open actions")
-            sweep_seed = build_data(environment, sizes, sizes.sweep_actions_per_area, 1, True)
+            sweep_seed = build_data(environment, sizes.areas, sizes.sweep_actions_per_area, 1, True)
             day = environment.anchor
             # The day before settles the backlog of escalations for long-overdue actions, as months of daily
             # sweeps would have (without publishing its messages); the measured sweep is then an ordinary day's.

@@ -76,3 +76,16 @@ def test_table_marks_missed_targets():
     assert lines[2].endswith("MISSED")
     assert lines[3].endswith("HTTP [500]")
     assert "p95 500.0 ms (MISSED)" in lines[-1]
+
+
+def test_table_marks_a_query_count_that_changes_with_the_data():
+    results = {
+        "pages": {
+            "steady": {"p50_ms": 20.0, "p95_ms": 40.0, "queries": 8, "queries_small_data": 8, "status": [200]},
+            "growing": {"p50_ms": 20.0, "p95_ms": 40.0, "queries": 11, "queries_small_data": 9, "status": [200]},
+        }
+    }
+    lines = run.table(results).splitlines()
+    assert lines[1].endswith("ok")
+    assert "11 (9 small)" in lines[2]
+    assert lines[2].endswith("MISSED")
