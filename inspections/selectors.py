@@ -69,7 +69,10 @@ def area_detail(user, slug: str) -> LocalArea:
         .prefetch_related(
             Prefetch(
                 "inspections",
-                queryset=Inspection.objects.order_by("onsite_start").prefetch_related(Prefetch("findings", findings)),
+                queryset=Inspection.objects.order_by("onsite_start").prefetch_related(
+                    Prefetch("findings", findings),
+                    Prefetch("plans", queryset=ActionPlan.objects.order_by("title", "pk")),
+                ),
             ),
             Prefetch(
                 "plans",

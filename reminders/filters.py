@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from .forms import DeliveryFilterForm
 from .models import Delivery, Kind
 
 
@@ -22,10 +23,11 @@ class DeliveryFilter(django_filters.FilterSet):
         field_name="scheduled_for",
         label="Date due",
         help_text="For example 2026-03-02",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
         error_messages={"invalid": "Enter the date as year-month-day, for example 2026-03-02."},
     )
 
     class Meta:
         model = Delivery
+        form = DeliveryFilterForm
         fields = ["status", "kind", "date"]

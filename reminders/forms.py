@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
 from accounts.models import User
@@ -16,3 +18,20 @@ class ReminderPreferencesForm(forms.Form):
             "invalid_choice": "Choose one email for each reminder or one daily digest.",
         },
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.radios("reminder_delivery", legend_size="m"))
+
+
+class DeliveryFilterForm(forms.Form):
+    """The delivery log's filters; the helper lets the error summary and GOV.UK fields render."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        # A GET form: a CSRF token would only end up in the URL.
+        self.helper.disable_csrf = True

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts import access
 from accounts.models import Membership, User
@@ -248,11 +249,27 @@ def ledger_insert(*, day: date, planned: list[Planned], dry_run: bool = False) -
 
 
 def _enqueue_on_commit(ids) -> None:
+    """Wake a worker for each row once the transaction that wrote the rows has committed.
+
+    Like Celery's `delay_on_commit`, so a worker never looks for a row that is not committed yet, but tolerant
+    of a broker that is down: the request or command that made the change still succeeds, the rows stay
+    pending, and the reaper enqueues them once the broker is back.
+    """
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: _enqueue_all(ids), robust=True)
+
+
+def _enqueue_all(ids: list[int]) -> None:
     from .tasks import deliver
 
-    for delivery_id in ids:
-        # After commit: a worker must never look for a row that is not committed yet.
-        deliver.delay_on_commit(delivery_id)
+    for done, delivery_id in enumerate(ids):
+        try:
+            deliver.delay(delivery_id)
+        except (KombuOperationalError, OSError) as exc:
+            # Each further attempt would wait for the broker again; the reaper will pick all of them up.
+            logger.warning("Broker unavailable (%s); %s deliveries stay pending for the reaper.", exc, len(ids) - done)
+            return
 
 
 def reminders_sweep(*, day: date, dry_run: bool = False) -> SweepResult:

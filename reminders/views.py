@@ -28,7 +28,8 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
     rows = deliveries.qs if deliveries.is_valid() else deliveries.queryset.none()
     table = DeliveryTable(rows)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "reminders/delivery_list.html", {"filter": deliveries, "table": table})
+    context = {"filter": deliveries, "table": table, "page_has_errors": bool(deliveries.form.errors)}
+    return render(request, "reminders/delivery_list.html", context)
 
 
 @login_required

@@ -7,6 +7,7 @@ typo in a deployment never turns into a silently wrong setting.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -87,11 +88,15 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_forms_gds",
+    "rest_framework",
+    "drf_spectacular",
     "accounts",
     "inspections",
     "actions",
     "reminders",
     "dashboards",
+    "api",
+    "calendars",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +176,8 @@ STORAGES = {
         )
     },
 }
-# Evidence files live outside the static root and are only ever served through an access-checked view.
+# Evidence files live outside the static root and are only ever served through an access-checked view,
+# never from a public URL (so there is no MEDIA_URL).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = None
 
@@ -285,6 +291,46 @@ LOGGING = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
+
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour").strip()
+if not re.fullmatch(r"\d+/(second|minute|hour|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE must look like 1000/hour (got {API_THROTTLE_RATE!r}).")
+
+# REST API (/api/v1/): https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    # Per token (or per signed-in user in the browser), counted in the default cache: use a shared cache
+    # (Redis) when more than one web process serves the API, or each process keeps its own count.
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SEND Tracker API",
+    "DESCRIPTION": "Local areas' SEND inspections, findings, improvement plans, actions, progress updates "
+    "and measures, limited to the areas the caller can see.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "actions.models.Action.Status",
+        "RagEnum": "actions.models.Action.Rag",
+        "SettableRagEnum": "api.serializers.RAG_SETTABLE",
+        "PlanStatusEnum": "actions.models.ActionPlan.Status",
+    },
+}
 # Forms render as GOV.UK Design System components (error summary, date inputs, hints).
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -14,6 +14,16 @@ from . import factories as f
 Role = Membership.Role
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every persona gets a password; the production hasher's deliberate slowness would dominate the run time.
+    # The production hasher stays listed so passwords set outside a test (shared fixtures) still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @dataclass
 class World:
     area: object  # "Northshire": the area the personas work in

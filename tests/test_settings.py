@@ -27,6 +27,7 @@ CONFIG_VARS = [
     "DEMO_PASSWORD",
     "MEDIA_ROOT",
     "LOG_LEVEL",
+    "API_THROTTLE_RATE",
 ]
 
 
@@ -59,6 +60,7 @@ def test_missing_secret_key_in_production_stops_start_up_with_a_clear_message():
         ("DATABASE_URL", "mongodb://localhost/send"),
         ("SITE_URL", "send-tracker.example"),
         ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("API_THROTTLE_RATE", "lots"),
     ],
 )
 def test_malformed_value_stops_start_up_naming_the_variable(variable, value):

@@ -151,12 +151,16 @@ class RedisServer:
 
     def restart(self) -> None:
         """Stop without saving, as a crash would, and start again empty on the same port."""
+        self.crash()
+        self.start()
+
+    def crash(self) -> None:
+        """Stop without saving, as a crash would."""
         # The server drops the connection as it goes down, which the client reports as an error.
         with contextlib.suppress(Exception):
             self.client().shutdown(nosave=True)
         if self.proc:
             self.proc.wait(timeout=10)
-        self.start()
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

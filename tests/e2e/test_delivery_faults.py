@@ -223,3 +223,17 @@ def test_redis_restarted_without_persistence_the_reaper_delivers_everything(proc
     wait_until_settled(processes, timeout=90, reap_every=3)
     counts = count("Redis restarted without persistence after the sweep", smtp)
     assert (counts.due, counts.delivered, counts.duplicates, counts.lost) == (LEADS, LEADS, 0, 0)
+
+
+def test_redis_down_during_the_sweep_rows_wait_and_the_reaper_sends_them(processes, smtp, redis_server):
+    seed()
+    redis_server.crash()
+    # The sweep still records everything owed; only the wake-up calls fail, and are logged.
+    output = sweep(processes)
+    assert "Due today: 12 due, 12 new" in output
+    assert Delivery.objects.filter(status=Status.PENDING).count() == LEADS
+    redis_server.start()
+    processes.start_worker()
+    wait_until_settled(processes, timeout=90, reap_every=3)
+    counts = count("Redis down while the sweep ran", smtp)
+    assert (counts.due, counts.delivered, counts.duplicates, counts.lost) == (LEADS, LEADS, 0, 0)

@@ -184,3 +184,29 @@ def test_the_next_sweep_honours_a_preference_changed_in_the_browser(client, worl
         (Kind.DUE_TODAY, Status.IN_DIGEST),
         (Kind.DAILY_DIGEST, Status.PENDING),
     }
+
+
+def _title(response) -> str:
+    import re
+
+    return " ".join(re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).split())
+
+
+def test_titles_say_when_the_page_shows_errors(client, world):
+    client.force_login(world.manager)
+    assert _title(client.get(LOG)) == "Delivery log – SEND Tracker"
+    assert _title(client.get(LOG, {"date": "yesterday"})) == "Error: Delivery log – SEND Tracker"
+    assert _title(client.get("/account/reminders/")) == "Your reminders – SEND Tracker"
+    assert _title(client.post("/account/reminders/", {})) == "Error: Your reminders – SEND Tracker"
+
+
+def test_reminder_pages_have_no_inline_scripts_or_styles(client, world):
+    import re
+
+    deliveries(world.area, world.officer, 2, status=Status.FAILED, last_error="SMTP 550: no")
+    client.force_login(world.manager)
+    for url in (LOG, f"{LOG}?status=failed", "/account/reminders/"):
+        html = client.get(url).content.decode()
+        assert "style=" not in html, url
+        for script in re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S):
+            assert script.strip() == "", f"inline script on {url}"
