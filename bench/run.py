@@ -123,7 +123,9 @@ class Sizes:
     load_users: int = 20
     load_seconds: int = 60
     email_seconds: int = 20
-    workers: int = 2
+    workers: int = 2  # Celery worker processes, as the target is stated
+    # gunicorn's recommended (2 x cores) + 1 sync workers: a worker waiting on PostgreSQL leaves the core to another.
+    web_workers: int = field(default_factory=lambda: 2 * (os.cpu_count() or 1) + 1)
 
     @classmethod
     def quick(cls) -> Sizes:
@@ -447,7 +449,7 @@ def small_page_queries(environment: Environment, sizes: Sizes) -> dict[str, int 
     """Queries per page on a small data set, to compare with the full one: they should not grow with the data."""
     build_data(environment, SMALL["areas"], SMALL["actions_per_area"], SMALL["updates_per_action"], False)
     fixtures = find_fixtures()
-    with web_server(environment, sizes.workers) as port:
+    with web_server(environment, sizes.web_workers) as port:
         pages = run_pages(port, fixtures, sizes, notes=[], requests=2, quiet=True)
     return {name: page["queries"] for name, page in pages.items()}
 
@@ -843,7 +845,9 @@ def main(argv: list[str]) -> int:
     # Reminders only go out on working days: date the data and the sweep to the latest one.
     environment.anchor = working_day_on_or_before(date.today())
     notes: list[str] = []
-    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg()}}
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "web_workers": sizes.web_workers}
+    }
 
     small_queries: dict[str, int | None] = {}
     if "pages" in phases:
@@ -865,7 +869,7 @@ def main(argv: list[str]) -> int:
         }
         log(f"data built in {seed_seconds:.1f} s: {results['data']}")
         fixtures = find_fixtures()
-        with web_server(environment, sizes.workers) as port:
+        with web_server(environment, sizes.web_workers) as port:
             if "pages" in phases:
                 pages = run_pages(port, fixtures, sizes, notes)
                 for name, page in pages.items():
