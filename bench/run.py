@@ -442,7 +442,7 @@ def measure_page(port: int, cookies: dict[str, str], path: str, requests: int) -
 
 
 # The small data set for the query-count comparison: a few areas, few actions, few updates.
-SMALL = {"areas": 3, "actions_per_area": 10, "updates_per_action": 2}
+SMALL = {"areas": 3, "actions_per_area": 30, "updates_per_action": 2}
 
 
 def small_page_queries(environment: Environment, sizes: Sizes) -> dict[str, int | None]:
