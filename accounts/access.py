@@ -146,6 +146,13 @@ def can_manage_area(user, area: LocalArea) -> bool:
     return area.pk in managed_area_ids(user)
 
 
+def can_view_national_overview(user) -> bool:
+    """Areas side by side: DfE and NHS England advisers (their caseload) and administrators (every area)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return is_administrator(user) or Role.ADVISER in _roles(user)
+
+
 def user_organisation_ids(user) -> frozenset[int]:
     if not (user and user.is_authenticated):
         return frozenset()

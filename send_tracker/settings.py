@@ -264,6 +264,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Re-enqueues rows a lost message left pending and settles rows a dead worker left sending; often enough
     # that a Redis flush delays reminders by minutes, not a day.
     "reminders-reaper": {"task": "reminders.tasks.reap", "schedule": crontab(minute="*/5")},
+    # Board packs due today go to each area's chair, by the schedules administrators set in the admin.
+    "dashboards-board-packs": {"task": "dashboards.tasks.board_packs_send_due", "schedule": crontab(hour=7, minute=30)},
 }
 # Delivery retries (reminders.services): exponential backoff with jitter from BASE, capped at MAX seconds,
 # which must stay below the visibility timeout since a waiting retry is an unacknowledged message.
@@ -288,6 +290,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step of a board pack at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("calendars.urls")),
     path("", include("reminders.urls")),
+    path("", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 

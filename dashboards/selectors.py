@@ -1,0 +1,624 @@
+"""Every figure on the board dashboard, the national overview and the board pack.
+
+Each figure is an aggregate computed in PostgreSQL; a page runs the same number of queries whatever the number of
+actions. Definitions, so that the dashboard, the board pack and the action list agree:
+
+- Cancelled actions count in no figure except "cancelled".
+- The stages (not started, in progress, reopened, awaiting sign-off, signed off) add up to the total; reopened
+  actions are those the board sent back, being worked on again.
+- "Overdue" is an open action (not started, in progress, reopened) whose due date is before today.
+- "Due in the next 30 days" is an open action due from today to today + 30 days, both included.
+- "Readiness" of a finding is the share of its (not cancelled) actions that are signed off and have at least one
+  piece of evidence. An action answering two findings counts for both.
+- "Since" a board meeting means from the start of the meeting's day (Europe/London) onwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from accounts import access
+from actions.models import (
+    Action,
+    ActionPlan,
+    DueDateRevision,
+    Evidence,
+    Measure,
+    MeasureValue,
+    ProgressUpdate,
+    StatusChange,
+)
+from inspections.models import BoardMeeting, Finding, Inspection, LocalArea
+from send_tracker.working_days import working_days_between
+
+Status = Action.Status
+Rag = Action.Rag
+OPEN = tuple(str(s) for s in Action.OPEN_STATUSES)
+DUE_SOON_DAYS = 30
+
+# The order statuses and RAG ratings are shown in, everywhere.
+STATUS_ORDER = (
+    Status.NOT_STARTED,
+    Status.IN_PROGRESS,
+    Status.REOPENED,
+    Status.COMPLETED,
+    Status.SIGNED_OFF,
+)
+RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# --- Area, plan and meeting choices -------------------------------------------------------------------------
+
+
+def dashboard_area(user, slug: str) -> LocalArea:
+    return access.get_visible_or_404(access.visible_areas(user).select_related("council"), slug=slug)
+
+
+def area_plans(area: LocalArea) -> list[ActionPlan]:
+    """The area's plans that are not superseded, the most recent inspection's first."""
+    return list(
+        ActionPlan.objects.filter(area=area)
+        .exclude(status=ActionPlan.Status.SUPERSEDED)
+        .select_related("inspection")
+        .order_by("-inspection__onsite_start", "-pk")
+    )
+
+
+def choose_plan(plans: list[ActionPlan], plan_id: str | int | None) -> ActionPlan | None:
+    """The plan asked for, if it is one of the area's; otherwise the current one."""
+    for plan in plans:
+        if str(plan.pk) == str(plan_id):
+            return plan
+    return plans[0] if plans else None
+
+
+def area_meetings(area: LocalArea) -> list[BoardMeeting]:
+    return list(BoardMeeting.objects.filter(area=area).order_by("-date"))
+
+
+def last_meeting_before(meetings: list[BoardMeeting], day: dt.date, *, inclusive: bool) -> BoardMeeting | None:
+    """Of meetings newest first, the latest one before `day` (or on it, when inclusive)."""
+    for meeting in meetings:
+        if meeting.date < day or (inclusive and meeting.date == day):
+            return meeting
+    return None
+
+
+# --- Headline figures ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    total: int
+    not_started: int
+    in_progress: int
+    reopened: int
+    awaiting_sign_off: int
+    signed_off: int
+    overdue: int
+    due_soon: int
+    cancelled: int
+
+    @property
+    def signed_off_percent(self) -> int | None:
+        return round(100 * self.signed_off / self.total) if self.total else None
+
+
+def headline(plan: ActionPlan, today: dt.date) -> Headline:
+    counts = Action.objects.filter(plan=plan).aggregate(
+        total=Count("pk", filter=~Q(status=Status.CANCELLED)),
+        not_started=Count("pk", filter=Q(status=Status.NOT_STARTED)),
+        in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
+        reopened=Count("pk", filter=Q(status=Status.REOPENED)),
+        awaiting_sign_off=Count("pk", filter=Q(status=Status.COMPLETED)),
+        signed_off=Count("pk", filter=Q(status=Status.SIGNED_OFF)),
+        overdue=Count("pk", filter=Q(status__in=OPEN, due_date__lt=today)),
+        due_soon=Count(
+            "pk",
+            filter=Q(status__in=OPEN, due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS)),
+        ),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+    )
+    return Headline(**counts)
+
+
+# --- Per finding -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FindingProgress:
+    finding: Finding
+    status_counts: dict[str, int]
+    rag_counts: dict[str, int]
+    total: int
+    ready: int
+    last_judgement: Finding | None
+
+    @property
+    def readiness_percent(self) -> int | None:
+        return round(100 * self.ready / self.total) if self.total else None
+
+    @property
+    def status_values(self) -> list[int]:
+        return [self.status_counts[s] for s in STATUS_ORDER]
+
+    @property
+    def rag_values(self) -> list[int]:
+        return [self.rag_counts[r] for r in RAG_ORDER]
+
+
+def finding_progress(plan: ActionPlan) -> list[FindingProgress]:
+    """Findings of the plan's inspection and any finding its actions answer, with counts of those actions."""
+    answered = Action.findings.through.objects.filter(action__plan=plan).values("finding_id")
+    in_plan = Q(actions__plan=plan) & ~Q(actions__status=Status.CANCELLED)
+    with_evidence = Evidence.objects.values("update__action_id")
+    annotations = {f"status_{s}": Count("actions", filter=in_plan & Q(actions__status=s)) for s in STATUS_ORDER}
+    annotations |= {f"rag_{r}": Count("actions", filter=in_plan & Q(actions__rag=r)) for r in RAG_ORDER}
+    findings = (
+        Finding.objects.filter(
+            Q(pk__in=answered) | (Q(inspection_id=plan.inspection_id) & ~Q(kind=Finding.Kind.STRENGTH))
+        )
+        .select_related("inspection")
+        .annotate(
+            total_actions=Count("actions", filter=in_plan),
+            ready_actions=Count(
+                "actions",
+                filter=in_plan & Q(actions__status=Status.SIGNED_OFF, actions__pk__in=with_evidence),
+            ),
+            **annotations,
+        )
+        .prefetch_related(
+            Prefetch(
+                "judgements",
+                queryset=Finding.objects.select_related("inspection").order_by("-inspection__onsite_start", "-pk"),
+            )
+        )
+        .order_by("inspection__onsite_start", "reference")
+    )
+    return [
+        FindingProgress(
+            finding=finding,
+            status_counts={s: getattr(finding, f"status_{s}") for s in STATUS_ORDER},
+            rag_counts={r: getattr(finding, f"rag_{r}") for r in RAG_ORDER},
+            total=finding.total_actions,
+            ready=finding.ready_actions,
+            last_judgement=_last_judgement(finding),
+        )
+        for finding in findings
+    ]
+
+
+def _last_judgement(finding: Finding) -> Finding | None:
+    """The latest later finding that judged this one; or this one, when it is itself a judgement."""
+    later = list(finding.judgements.all())
+    if later:
+        return later[0]
+    return finding if finding.judgement else None
+
+
+# --- Overdue and slipped actions ------------------------------------------------------------------------------
+
+
+def _with_latest_update(queryset: QuerySet[Action]) -> QuerySet[Action]:
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    return queryset.select_related("lead_officer", "lead_organisation").annotate(
+        latest_update_text=Subquery(latest.values("text")[:1]),
+        latest_update_at=Subquery(latest.values("created_at")[:1]),
+        latest_update_rag=Subquery(latest.values("rag")[:1]),
+    )
+
+
+@dataclass
+class OverdueAction:
+    action: Action
+    days_overdue: int
+    working_days_overdue: int
+
+
+def overdue_actions(plan: ActionPlan, today: dt.date) -> list[OverdueAction]:
+    """Open actions past their due date, the oldest first."""
+    actions = _with_latest_update(
+        Action.objects.filter(plan=plan, status__in=OPEN, due_date__lt=today).order_by("due_date", "reference")
+    )
+    return [
+        OverdueAction(
+            action=action,
+            days_overdue=(today - action.due_date).days,
+            working_days_overdue=working_days_between(action.due_date, today),
+        )
+        for action in actions
+    ]
+
+
+@dataclass
+class SlippedAction:
+    action: Action
+    working_days: int
+    revisions: list[DueDateRevision]
+
+
+def slipped_actions(plan: ActionPlan) -> list[SlippedAction]:
+    """Actions whose due date has been revised, the furthest slipped first, with each revision's reason."""
+    revised = DueDateRevision.objects.filter(action=OuterRef("pk"))
+    actions = _with_latest_update(
+        Action.objects.filter(plan=plan).exclude(status=Status.CANCELLED).filter(Exists(revised))
+    ).prefetch_related(Prefetch("due_date_revisions", queryset=DueDateRevision.objects.order_by("revised_at", "pk")))
+    slipped = [
+        SlippedAction(
+            action=action,
+            working_days=working_days_between(action.original_due_date, action.due_date),
+            revisions=list(action.due_date_revisions.all()),
+        )
+        for action in actions
+    ]
+    slipped.sort(key=lambda s: (-s.working_days, s.action.reference))
+    return slipped
+
+
+# --- Burn-up -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BurnUpMonth:
+    month: dt.date
+    planned: int
+    signed_off: int | None  # None for months still to come
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def plan_start(plan: ActionPlan) -> dt.date | None:
+    return plan.accepted_on or plan.submitted_on or plan.inspection.published_on
+
+
+def burn_up(plan: ActionPlan, today: dt.date) -> list[BurnUpMonth]:
+    """Cumulative planned completions (by current due date) and sign-offs at the end of each month.
+
+    Months run from the month the plan was accepted to the later of this month and the last due date. Actions due
+    (or signed off) before the first month are counted in it.
+    """
+    actions = Action.objects.filter(plan=plan)
+    planned_rows = (
+        actions.exclude(status=Status.CANCELLED)
+        .annotate(month=TruncMonth("due_date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    signed_rows = (
+        actions.filter(status=Status.SIGNED_OFF, signed_off_at__isnull=False)
+        .annotate(month=TruncMonth("signed_off_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    planned = {_as_date(row["month"]): row["n"] for row in planned_rows}
+    signed = {_as_date(row["month"]): row["n"] for row in signed_rows}
+    start = plan_start(plan)
+    if start is None:
+        known = [*planned, *signed]
+        if not known:
+            return []
+        start = min(known)
+    first = _month_start(start)
+    last = max([_month_start(today), *planned, *signed])
+    this_month = _month_start(today)
+    months: list[BurnUpMonth] = []
+    planned_total = sum(n for m, n in planned.items() if m < first)
+    signed_total = sum(n for m, n in signed.items() if m < first)
+    month = first
+    while month <= last:
+        planned_total += planned.get(month, 0)
+        signed_total += signed.get(month, 0)
+        months.append(BurnUpMonth(month, planned_total, signed_total if month <= this_month else None))
+        month = _next_month(month)
+    return months
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+# --- Since a board meeting -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SinceMeeting:
+    since: dt.date
+    rag_changes: list[Action]  # each with rag_then
+    signed_off: list[StatusChange]
+    newly_overdue: list[Action]
+
+
+def since_meeting(plan: ActionPlan, since: dt.date, today: dt.date) -> SinceMeeting:
+    """What changed from the start of `since` to now, read from the actions' history.
+
+    The state "then" is each action's latest historical record before the start of that day; an action created
+    later has none, so it shows no RAG change but can be newly overdue.
+    """
+    since_at = start_of_day(since)
+    history = Action.history.model.objects.filter(id=OuterRef("pk"), history_date__lt=since_at).order_by(
+        "-history_date", "-history_id"
+    )
+    actions = Action.objects.filter(plan=plan).annotate(
+        rag_then=Subquery(history.values("rag")[:1]),
+        status_then=Subquery(history.values("status")[:1]),
+        due_then=Subquery(history.values("due_date")[:1]),
+    )
+    # Signing off turns an action blue; those are listed as newly signed off, not as RAG changes.
+    rag_changes = list(
+        _with_latest_update(
+            actions.filter(rag_then__isnull=False)
+            .exclude(rag=F("rag_then"))
+            .exclude(rag=Rag.BLUE)
+            .exclude(status=Status.CANCELLED)
+            .order_by("reference")
+        )
+    )
+    was_overdue = Case(
+        When(Q(status_then__in=OPEN, due_then__lt=since), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    newly_overdue = list(
+        _with_latest_update(
+            actions.annotate(was_overdue=was_overdue)
+            .filter(status__in=OPEN, due_date__lt=today, was_overdue=False)
+            .order_by("due_date", "reference")
+        )
+    )
+    signed_off = list(
+        StatusChange.objects.filter(
+            action__plan=plan,
+            to_status=Status.SIGNED_OFF,
+            changed_at__gte=since_at,
+            action__status=Status.SIGNED_OFF,
+        )
+        .select_related("action", "changed_by")
+        .order_by("changed_at", "pk")
+    )
+    return SinceMeeting(since=since, rag_changes=rag_changes, signed_off=signed_off, newly_overdue=newly_overdue)
+
+
+# --- KPIs ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class KpiTrend:
+    measure: Measure
+    values: list[MeasureValue]
+    direction: str  # improving, worsening, no_change, unknown
+    latest: MeasureValue | None
+    previous: MeasureValue | None
+
+    @property
+    def direction_label(self) -> str:
+        return DIRECTION_LABELS[self.direction]
+
+    @property
+    def target_met(self) -> bool | None:
+        if self.latest is None or self.measure.target is None:
+            return None
+        if self.measure.direction == Measure.Direction.HIGHER_IS_BETTER:
+            return self.latest.value >= self.measure.target
+        return self.latest.value <= self.measure.target
+
+
+DIRECTION_LABELS = {
+    "improving": "Improving",
+    "worsening": "Getting worse",
+    "no_change": "No change",
+    "unknown": "Not enough data",
+}
+
+
+def kpi_trends(area: LocalArea) -> list[KpiTrend]:
+    measures = Measure.objects.filter(area=area).prefetch_related(
+        Prefetch("values", queryset=MeasureValue.objects.order_by("period"))
+    )
+    return [_trend(measure) for measure in measures.order_by("name")]
+
+
+def _trend(measure: Measure) -> KpiTrend:
+    values = list(measure.values.all())
+    known = [v for v in values if v.value is not None]
+    latest = known[-1] if known else None
+    previous = known[-2] if len(known) > 1 else None
+    return KpiTrend(measure, values, direction_of_travel(measure.direction, previous, latest), latest, previous)
+
+
+def direction_of_travel(direction: str, previous: MeasureValue | None, latest: MeasureValue | None) -> str:
+    """Compare the two latest published values; suppressed (missing) values are skipped, never read as zero."""
+    if previous is None or latest is None:
+        return "unknown"
+    change: Decimal = latest.value - previous.value
+    if change == 0:
+        return "no_change"
+    better = change > 0 if direction == Measure.Direction.HIGHER_IS_BETTER else change < 0
+    return "improving" if better else "worsening"
+
+
+# --- The whole dashboard -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaDashboard:
+    area: LocalArea
+    today: dt.date
+    plans: list[ActionPlan]
+    plan: ActionPlan | None
+    meetings: list[BoardMeeting]
+    since: dt.date | None
+    headline: Headline | None = None
+    findings: list[FindingProgress] = field(default_factory=list)
+    overdue: list[OverdueAction] = field(default_factory=list)
+    slipped: list[SlippedAction] = field(default_factory=list)
+    burn_up: list[BurnUpMonth] = field(default_factory=list)
+    since_meeting: SinceMeeting | None = None
+    kpis: list[KpiTrend] = field(default_factory=list)
+
+
+def area_dashboard(
+    area: LocalArea,
+    *,
+    plan_id: str | int | None = None,
+    since: dt.date | None = None,
+    today: dt.date | None = None,
+    meetings: list[BoardMeeting] | None = None,
+    default_since: bool = True,
+) -> AreaDashboard:
+    """Everything on the board dashboard and in the board pack for one area and plan.
+
+    Without `since`, changes are counted from the latest board meeting held before today (unless
+    `default_since` is off, as for a pack whose meeting has no earlier one).
+    """
+    today = today or timezone.localdate()
+    plans = area_plans(area)
+    plan = choose_plan(plans, plan_id)
+    meetings = area_meetings(area) if meetings is None else meetings
+    if since is None and default_since:
+        last = last_meeting_before(meetings, today, inclusive=False)
+        since = last.date if last else None
+    board = AreaDashboard(area=area, today=today, plans=plans, plan=plan, meetings=meetings, since=since)
+    board.kpis = kpi_trends(area)
+    if plan is None:
+        return board
+    board.headline = headline(plan, today)
+    board.findings = finding_progress(plan)
+    board.overdue = overdue_actions(plan, today)
+    board.slipped = slipped_actions(plan)
+    board.burn_up = burn_up(plan, today)
+    if since is not None:
+        board.since_meeting = since_meeting(plan, since, today)
+    return board
+
+
+# --- National overview --------------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaRow:
+    area: LocalArea
+    latest_inspection: Inspection | None
+    # The latest inspection with an outcome: revisits and monitoring inspections judge findings instead.
+    outcome_inspection: Inspection | None
+    plan: ActionPlan | None
+    total: int = 0
+    signed_off: int = 0
+    overdue: int = 0
+    oldest_overdue: dt.date | None = None
+    red: int = 0
+    amber: int = 0
+    green: int = 0
+    blue: int = 0
+    signed_off_last_30_days: int = 0
+    overdue_30_days_ago: int = 0
+
+    @property
+    def signed_off_percent(self) -> int | None:
+        return round(100 * self.signed_off / self.total) if self.total else None
+
+    @property
+    def overdue_change(self) -> int:
+        return self.overdue - self.overdue_30_days_ago
+
+
+def national_overview(areas: QuerySet[LocalArea], today: dt.date | None = None) -> list[AreaRow]:
+    """One row per area: latest inspection, current plan and its action figures, with the change in 30 days.
+
+    `areas` is already scoped to the user (and filtered); four queries whatever the number of areas or actions.
+    """
+    today = today or timezone.localdate()
+    areas = list(
+        areas.prefetch_related(
+            Prefetch("inspections", queryset=Inspection.objects.order_by("-onsite_start", "-pk")),
+            Prefetch(
+                "plans",
+                queryset=ActionPlan.objects.exclude(status=ActionPlan.Status.SUPERSEDED).order_by(
+                    "-inspection__onsite_start", "-pk"
+                ),
+            ),
+        ).order_by("name")
+    )
+    rows = [
+        AreaRow(
+            area=area,
+            latest_inspection=next(iter(area.inspections.all()), None),
+            outcome_inspection=next((i for i in area.inspections.all() if i.outcome), None),
+            plan=next(iter(area.plans.all()), None),
+        )
+        for area in areas
+    ]
+    by_plan = {row.plan.pk: row for row in rows if row.plan is not None}
+    for figures in _plan_figures(list(by_plan), today):
+        row = by_plan[figures.pop("plan_id")]
+        for name, value in figures.items():
+            setattr(row, name, value)
+    return rows
+
+
+def _plan_figures(plan_ids: list[int], today: dt.date) -> list[dict]:
+    if not plan_ids:
+        return []
+    month_ago = today - dt.timedelta(days=30)
+    then = Action.history.model.objects.filter(
+        id=OuterRef("pk"), history_date__lt=start_of_day(month_ago + dt.timedelta(days=1))
+    ).order_by("-history_date", "-history_id")
+    overdue_now = Q(status__in=OPEN, due_date__lt=today)
+    not_cancelled = ~Q(status=Status.CANCELLED)
+    return list(
+        Action.objects.filter(plan_id__in=plan_ids)
+        .annotate(status_then=Subquery(then.values("status")[:1]), due_then=Subquery(then.values("due_date")[:1]))
+        .values("plan_id")
+        .annotate(
+            total=Count("pk", filter=not_cancelled),
+            signed_off=Count("pk", filter=Q(status=Status.SIGNED_OFF)),
+            overdue=Count("pk", filter=overdue_now),
+            oldest_overdue=Min("due_date", filter=overdue_now),
+            red=Count("pk", filter=not_cancelled & Q(rag=Rag.RED)),
+            amber=Count("pk", filter=not_cancelled & Q(rag=Rag.AMBER)),
+            green=Count("pk", filter=not_cancelled & Q(rag=Rag.GREEN)),
+            blue=Count("pk", filter=Q(rag=Rag.BLUE)),
+            signed_off_last_30_days=Count(
+                "pk",
+                filter=Q(
+                    status=Status.SIGNED_OFF,
+                    signed_off_at__gte=start_of_day(month_ago + dt.timedelta(days=1)),
+                ),
+            ),
+            overdue_30_days_ago=Count("pk", filter=Q(status_then__in=OPEN, due_then__lt=month_ago)),
+        )
+        .order_by()
+    )

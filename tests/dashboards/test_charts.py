@@ -1,0 +1,50 @@
+"""Chart geometry: scales, gaps for missing values and labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dashboards import charts
+
+
+def test_axis_tops_are_round_numbers():
+    assert [charts.nice_ceiling(v) for v in (0, 0.7, 7, 13, 46.4, 100, 101)] == [1, 1, 10, 20, 50, 100, 200]
+
+
+def test_a_missing_value_breaks_the_line_instead_of_dropping_to_zero():
+    chart = charts.line_chart(
+        id="kpi",
+        title="Plans within 20 weeks",
+        summary="",
+        x_labels=["2021", "2022", "2023", "2024"],
+        series=[("Area", [Decimal("40"), None, Decimal("45.5"), Decimal("47")], "#1d70b8", "", "circle")],
+    )
+    [line] = chart.series
+    assert [p.label for p in line.points] == ["2021", "2023", "2024"]
+    assert len(line.paths) == 1 and line.paths[0].count("L") == 1  # only 2023 to 2024 is joined
+    assert all(p.y <= chart.plot_bottom for p in line.points)
+
+
+def test_the_latest_category_is_always_labelled():
+    labels = [f"M{i}" for i in range(20)]
+    chart = charts.line_chart(
+        id="b", title="", summary="", x_labels=labels, series=[("P", list(range(20)), "#000", "", "square")]
+    )
+    shown = [t.label for t in chart.x_ticks]
+    assert shown[-1] == "M19" and len(shown) <= 8
+
+
+def test_bars_share_one_scale_and_skip_empty_segments():
+    chart = charts.stacked_bars(
+        id="s",
+        title="",
+        summary="",
+        rows=[("A", {"red": 1, "green": 3}), ("B", {"red": 0, "green": 2})],
+        labels={"red": "Red", "green": "Green"},
+        colours={"red": "#b3261e", "green": "#00703c"},
+    )
+    a, b = chart.bars
+    assert [s.label for s in a.segments] == ["Red", "Green"]
+    assert [s.label for s in b.segments] == ["Green"]
+    assert abs(sum(s.width for s in a.segments) - chart.plot_width) < 0.01
+    assert abs(b.segments[0].width - chart.plot_width / 2) < 0.01
