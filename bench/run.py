@@ -156,6 +156,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def code_version() -> str | None:
+    """The commit measured, so that figures can be compared between versions."""
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return found.stdout.strip() or None
+
+
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -846,7 +852,8 @@ def main(argv: list[str]) -> int:
     environment.anchor = working_day_on_or_before(date.today())
     notes: list[str] = []
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "web_workers": sizes.web_workers}
+        "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "web_workers": sizes.web_workers},
+        "commit": code_version(),
     }
 
     small_queries: dict[str, int | None] = {}
