@@ -914,6 +914,7 @@ def main(argv: list[str]) -> int:
             purge_queue(environment)
 
     results["notes"] = notes
+    results["machine"]["load_average_end"] = os.getloadavg()
     results["seconds"] = round(time.monotonic() - started, 1)
     RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print()
