@@ -121,6 +121,12 @@ def visible_actions(user) -> QuerySet[Action]:
     return Action.objects.filter(plan__area_id__in=visible_area_ids(user))
 
 
+def visible_evidence(user):
+    from actions.models import Evidence
+
+    return Evidence.objects.filter(update__action__plan__area_id__in=visible_area_ids(user))
+
+
 def visible_measures(user):
     from actions.models import Measure
 
@@ -190,6 +196,27 @@ def can_sign_off_action(user, action: Action) -> bool:
     return action.plan.area_id in board_area_ids(user)
 
 
+def can_edit_action(user, action: Action) -> bool:
+    """Open the edit form: plan managers (every field) and the action's lead officer (a few fields)."""
+    if can_manage_action(user, action):
+        return True
+    return action.lead_officer_id == user.pk and can_update_action(user, action)
+
+
+def can_complete_action(user, action: Action) -> bool:
+    """Mark complete: the action's lead officer, or one of the area's plan managers."""
+    if action.plan.area_id not in visible_area_ids(user):
+        return False
+    return action.lead_officer_id == user.pk or can_manage_action(user, action)
+
+
+def is_action_officer(user) -> bool:
+    """Officers start at "My actions" after signing in; everyone else at the home page."""
+    if not (user and user.is_authenticated):
+        return False
+    return Role.ACTION_OFFICER in _roles(user)
+
+
 # --- The reminders delivery log. ---
 
 
@@ -199,9 +226,11 @@ def can_view_delivery_log(user) -> bool:
 
 
 def visible_deliveries(user):
-    """Ledger rows about actions in the areas the user manages; digests (about no one action) only for admins."""
+    """Ledger rows about actions or board meetings in the areas the user manages; digests (about no one area)
+    only for admins."""
     from reminders.models import Delivery
 
     if is_administrator(user):
         return Delivery.objects.all()
-    return Delivery.objects.filter(action__plan__area_id__in=managed_area_ids(user))
+    areas = managed_area_ids(user)
+    return Delivery.objects.filter(Q(action__plan__area_id__in=areas) | Q(meeting__area_id__in=areas))

@@ -76,6 +76,18 @@ def render_xlsx(pack: BoardPack) -> bytes:
     )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def board_pack_attachments(area: LocalArea, meeting: BoardMeeting) -> list[tuple[str, bytes, str]]:
+    """The pack for `meeting` as email attachments: (file name, content, MIME type) for the PDF and the XLSX."""
+    pack = board_pack_for_meeting(area, meeting)
+    return [
+        (f"{pack.filename}.pdf", render_pdf(pack), "application/pdf"),
+        (f"{pack.filename}.xlsx", render_xlsx(pack), XLSX),
+    ]
+
+
 def _cover(pack: BoardPack) -> Sheet:
     board = pack.board
     rows = [

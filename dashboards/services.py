@@ -7,11 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.template.loader import render_to_string
 
 from accounts import access
 from accounts.models import Membership, User
@@ -184,34 +181,6 @@ def board_chairs(area: LocalArea) -> list[User]:
     )
 
 
-def board_pack_send(*, area: LocalArea, meeting: BoardMeeting, recipients: list[User] | None = None) -> int:
-    """Email the board pack (PDF and XLSX attached) for `meeting` to the area's chair; returns emails sent.
-
-    The pack is rendered before any connection to the mail server is opened, so a slow render never holds one.
-    """
-    from .board_pack import board_pack_for_meeting, render_pdf, render_xlsx
-
-    if meeting.area_id != area.pk:
-        raise ValidationError("The meeting is not one of this area's board meetings.")
-    recipients = board_chairs(area) if recipients is None else recipients
-    if not recipients:
-        logger.warning("No board chair with an email address for %s; board pack not sent", area)
-        return 0
-    pack = board_pack_for_meeting(area, meeting)
-    name = f"board-pack-{area.slug}-{meeting.date.isoformat()}"
-    context = {"area": area, "meeting": meeting, "site_url": settings.SITE_URL}
-    message = EmailMessage(
-        subject=render_to_string("emails/board_pack_subject.txt", context).strip(),
-        body=render_to_string("emails/board_pack_body.txt", context),
-        to=[user.email for user in recipients],
-    )
-    message.attach(f"{name}.pdf", render_pdf(pack), "application/pdf")
-    message.attach(
-        f"{name}.xlsx", render_xlsx(pack), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    return message.send()
-
-
 def board_pack_send_date(meeting: BoardMeeting, working_days_before: int) -> dt.date:
     return add_working_days(working_day_on_or_before(meeting.date), -working_days_before)
 
@@ -222,11 +191,7 @@ HORIZON_DAYS = 30 * 7 // 5 + 14
 
 
 def board_packs_due(today: dt.date) -> list[BoardMeeting]:
-    """Meetings whose pack goes out today, by their area's schedule (working days before the meeting).
-
-    Scheduling is by date alone: beat runs the sweep once a day. A record of each pack sent belongs in the
-    reminders delivery ledger once that exists, which would also make a second run on the same day send nothing.
-    """
+    """Meetings whose pack goes out today, by their area's schedule (working days before the meeting)."""
     meetings = (
         BoardMeeting.objects.filter(
             area__board_pack_schedule__enabled=True,
@@ -244,7 +209,25 @@ def board_packs_due(today: dt.date) -> list[BoardMeeting]:
 
 
 def board_packs_send_due(*, today: dt.date) -> int:
-    sent = 0
-    for meeting in board_packs_due(today):
-        sent += board_pack_send(area=meeting.area, meeting=meeting)
-    return sent
+    """Owe each chair the packs due today: one reminders ledger row per (meeting, chair); returns rows added.
+
+    The reminders delivery path sends them (claim, retries, reaper), so a second run on the same day, or two at
+    once, adds nothing and sends nothing more. The row's period key is the meeting, so a pack is owed once per
+    meeting even if its schedule changes.
+    """
+    from reminders.models import Kind
+    from reminders.services import Planned, ledger_insert
+
+    planned = [
+        Planned(None, chair.pk, Kind.BOARD_PACK, f"meeting-{meeting.pk}", today, meeting_id=meeting.pk)
+        for meeting in board_packs_due(today)
+        for chair in _chairs_or_warn(meeting.area)
+    ]
+    return ledger_insert(day=today, planned=planned).created
+
+
+def _chairs_or_warn(area: LocalArea) -> list[User]:
+    chairs = board_chairs(area)
+    if not chairs:
+        logger.warning("No board chair with an email address for %s; board pack not sent", area)
+    return chairs

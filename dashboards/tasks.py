@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -9,6 +11,7 @@ from . import services
 
 
 @shared_task
-def board_packs_send_due() -> int:
-    """Daily from beat: email each board pack due today to the area's chair."""
-    return services.board_packs_send_due(today=timezone.localdate())
+def board_packs_send_due(day: str | None = None) -> int:
+    """Daily from beat: owe each board pack due today to the area's chair in the reminders delivery ledger,
+    whose workers send it. `day` (YYYY-MM-DD) runs the schedule for another day."""
+    return services.board_packs_send_due(today=date.fromisoformat(day) if day else timezone.localdate())

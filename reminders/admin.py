@@ -21,10 +21,10 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     """Read-only: the ledger changes only through the reminders services (and the delivery log's re-send)."""
 
-    list_display = ["scheduled_for", "kind", "recipient", "action", "status", "attempts", "sent_at"]
+    list_display = ["scheduled_for", "kind", "recipient", "action", "meeting", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "scheduled_for"]
     search_fields = ["recipient__email", "action__reference", "action__title"]
-    list_select_related = ["recipient", "action"]
+    list_select_related = ["recipient", "action", "meeting__area"]
 
     def has_add_permission(self, request) -> bool:
         return False

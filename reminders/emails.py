@@ -180,6 +180,25 @@ def weekly_digest_email(delivery: Delivery) -> EmailMultiAlternatives:
     )
 
 
+def board_pack_email(delivery: Delivery) -> EmailMultiAlternatives:
+    """The board pack for the row's meeting, PDF and XLSX attached, rendered at sending time as the download
+    would be."""
+    # Imported here: the pack's PDF rendering loads WeasyPrint, which no other email needs.
+    from dashboards.board_pack import board_pack_attachments
+
+    meeting = delivery.meeting
+    area = meeting.area
+    context = {
+        "area": area,
+        "meeting": meeting,
+        "dashboard_url": absolute(reverse("dashboards:area_dashboard", args=[area.slug])),
+    }
+    message = render_email(delivery, "board_pack", context)
+    for name, content, mimetype in board_pack_attachments(area, meeting):
+        message.attach(name, content, mimetype)
+    return message
+
+
 BUILDERS: dict[str, Callable[[Delivery], EmailMultiAlternatives]] = {
     Kind.DUE_SOON: due_soon_email,
     Kind.DUE_TODAY: due_today_email,
@@ -192,6 +211,7 @@ BUILDERS: dict[str, Callable[[Delivery], EmailMultiAlternatives]] = {
     Kind.SIGNED_OFF: signed_off_email,
     Kind.DAILY_DIGEST: daily_digest_email,
     Kind.WEEKLY_DIGEST: weekly_digest_email,
+    Kind.BOARD_PACK: board_pack_email,
 }
 
 
@@ -213,6 +233,9 @@ def delivery_email_send(delivery: Delivery, notify_client=None) -> str:
         raise PermanentFailure("The recipient has no email address.")
     try:
         message = delivery_email(delivery)
+    except SoftTimeLimitExceeded:
+        # Cut off by the task's time limit (a board pack's PDF takes a while on a busy worker): worth a retry.
+        raise
     except Exception as exc:
         raise PermanentFailure(f"The email could not be written: {exc.__class__.__name__}: {exc}") from exc
     if settings.NOTIFY_API_KEY or notify_client is not None:

@@ -115,6 +115,7 @@ class Kind(models.TextChoices):
     SIGNED_OFF = "signed_off", "Signed off"
     DAILY_DIGEST = "daily_digest", "Daily digest"
     WEEKLY_DIGEST = "weekly_digest", "Weekly digest"
+    BOARD_PACK = "board_pack", "Board pack"
 
 
 # Emails about an open action's deadline: pointless once the action is completed or cancelled.
@@ -143,10 +144,15 @@ class Delivery(models.Model):
     action = models.ForeignKey(
         "actions.Action", on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
+    # The board meeting a board pack is for; empty for every other kind. The ledger key is still the
+    # period key (the meeting's id), as for digests; this link serves the email, the log and access.
+    meeting = models.ForeignKey(
+        "inspections.BoardMeeting", on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     # Which occurrence this is: the day of a reminder, the due date an escalation is about, the action's
-    # version for an event, the ISO week of a weekly digest. Together with the above it makes a second insert
+    # version for an event, the ISO week of a weekly digest, the board meeting of a board pack. Together with the above it makes a second insert
     # a no-op.
     period_key = models.CharField(max_length=32)
     scheduled_for = models.DateField(help_text="The day the email became due.")
@@ -175,8 +181,14 @@ class Delivery(models.Model):
                 name="delivery_once_per_period",
             ),
             models.CheckConstraint(
-                condition=Q(action__isnull=False) | Q(kind__in=["daily_digest", "weekly_digest"]),
+                condition=Q(action__isnull=False) | Q(kind__in=["daily_digest", "weekly_digest", "board_pack"]),
                 name="delivery_action_unless_digest",
+            ),
+            # A board pack always names its meeting, and only a board pack has one.
+            models.CheckConstraint(
+                condition=Q(kind="board_pack", meeting__isnull=False, action__isnull=True)
+                | (~Q(kind="board_pack") & Q(meeting__isnull=True)),
+                name="delivery_meeting_only_for_board_pack",
             ),
         ]
         indexes = [

@@ -10,4 +10,4 @@ from .models import Delivery
 
 
 def delivery_list_for_user(user) -> QuerySet[Delivery]:
-    return access.visible_deliveries(user).select_related("recipient", "action__plan__area")
+    return access.visible_deliveries(user).select_related("recipient", "action__plan__area", "meeting__area")

@@ -57,10 +57,13 @@ class Planned:
     period_key: str
     scheduled_for: date
     status: str = Status.PENDING
+    # Only for a board pack: the meeting it is for (its id is also the period key).
+    meeting_id: int | None = None
 
     def as_row(self) -> Delivery:
         return Delivery(
             action_id=self.action_id,
+            meeting_id=self.meeting_id,
             recipient_id=self.recipient_id,
             kind=self.kind,
             period_key=self.period_key,
@@ -234,17 +237,17 @@ def ledger_insert(*, day: date, planned: list[Planned], dry_run: bool = False) -
         before = Delivery.objects.count()
         Delivery.objects.bulk_create([p.as_row() for p in planned], ignore_conflicts=True, batch_size=1000)
         result.created = Delivery.objects.count() - before
-        keys = {(p.kind, p.period_key) for p in planned if p.status == Status.PENDING}
-        if keys:
-            _enqueue_on_commit(
-                Delivery.objects.filter(
-                    status=Status.PENDING,
-                    attempts=0,
-                    kind__in={kind for kind, _ in keys},
-                    period_key__in={period for _, period in keys},
-                    created_at__gte=timezone.now() - timedelta(days=1),
-                ).values_list("pk", flat=True)
-            )
+        pending = {p.natural_key for p in planned if p.status == Status.PENDING}
+        if pending:
+            # Wake a worker only for the rows this call planned, not every pending row of the same kind.
+            rows = Delivery.objects.filter(
+                status=Status.PENDING,
+                attempts=0,
+                recipient_id__in={key[1] for key in pending},
+                kind__in={key[2] for key in pending},
+                period_key__in={key[3] for key in pending},
+            ).values_list("pk", "action_id", "recipient_id", "kind", "period_key")
+            _enqueue_on_commit(pk for pk, action_id, *rest in rows if (action_id or 0, *rest) in pending)
     return result
 
 
@@ -372,7 +375,7 @@ def delivery_send(*, delivery_id: int, notify_client=None) -> SendResult:
     claimed_at = delivery_claim(delivery_id=delivery_id)
     if claimed_at is None:
         return SendResult(Outcome.SKIPPED)
-    delivery = Delivery.objects.select_related("recipient", "action__plan__area").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("recipient", "action__plan__area", "meeting__area").get(pk=delivery_id)
     if delivery.kind in DEADLINE_KINDS and not delivery.action.is_open:
         _settle(
             delivery_id, claimed_at, status=Status.NOT_NEEDED, last_error="The action was closed before this was sent."

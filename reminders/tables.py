@@ -9,8 +9,11 @@ class DeliveryTable(tables.Table):
     scheduled_for = tables.DateColumn("j M Y", verbose_name="Due")
     kind = tables.Column(verbose_name="Email")
     recipient = tables.Column(accessor="recipient__email", verbose_name="To", order_by=("recipient__email",))
+    # An action, or for a board pack the board meeting it is for.
     action = tables.TemplateColumn(
-        template_name="reminders/_delivery_action_cell.html", order_by=("action__plan__area__name", "action__reference")
+        template_name="reminders/_delivery_action_cell.html",
+        verbose_name="About",
+        order_by=("action__plan__area__name", "action__reference"),
     )
     status = tables.TemplateColumn(template_name="reminders/_delivery_status_cell.html")
     attempts = tables.Column(

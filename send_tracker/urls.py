@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("inspections.urls")),
+    path("", include("actions.urls")),
     path("", include("actions.importing.urls")),
     path("", include("api.urls")),
     path("", include("calendars.urls")),

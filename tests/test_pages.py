@@ -81,10 +81,11 @@ def test_sign_in_page_is_a_gov_uk_form(client, db):
     assert "govuk-error-summary" not in html
 
 
-def test_correct_password_signs_in_and_goes_home(client, world):
+def test_correct_password_signs_in_and_goes_to_the_start_page(client, world):
+    # /start/ sends officers on to "My actions" and everyone else home (tests/actions/test_views.py).
     response = client.post("/accounts/login/", {"username": "officer", "password": f.PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/start/"
     assert client.session["_auth_user_id"] == str(world.officer.pk)
 
 

@@ -76,10 +76,12 @@ def test_each_persona_signs_in_and_sees_exactly_their_areas(page, world):
         "adviser2": ["Southshire"],
         "admin": ["Northshire", "Southshire"],
     }
+    officers = {"officer", "health", "other"}  # action officers start at "My actions", everyone else at home
     seen = {}
     for username in expected:
         sign_in(page, username)
-        assert page.url.endswith("/"), username
+        assert page.url.endswith("/my-actions/" if username in officers else "/"), username
+        page.goto("/")
         seen[username] = area_names_on_home(page)
         sign_out(page)
         assert "/accounts/login/" in page.url
@@ -143,6 +145,7 @@ def test_govuk_frontend_javascript_starts(page, world, console_errors):
 def test_pages_work_without_javascript(page_without_js, northshire_history):
     page = page_without_js
     sign_in(page, "officer")
+    page.goto("/")
     assert area_names_on_home(page) == ["Northshire"]
     page.get_by_role("link", name="Northshire").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Northshire"

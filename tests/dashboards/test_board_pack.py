@@ -1,4 +1,6 @@
-"""The board pack as PDF and workbook, its download, and emailing it to the chair before each meeting."""
+"""The board pack as PDF and workbook, its download, and when it is due to the chair before each meeting.
+
+Emailing it through the delivery ledger is in test_board_pack_delivery.py."""
 
 from __future__ import annotations
 
@@ -6,14 +8,13 @@ import datetime as dt
 import io
 
 import pytest
-from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from dashboards import board_pack, services, tasks
+from dashboards import board_pack, services
 from dashboards.models import BoardPackSchedule
 from inspections.models import BoardMeeting
 from tests import factories as f
@@ -133,22 +134,6 @@ def test_pack_of_another_area_is_not_found(client, built):
     assert client.get(url, {"meeting": "2024-07-05", "format": "pdf"}).status_code == 404
 
 
-def test_pack_is_emailed_to_the_chair_with_both_files(built, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    meeting = BoardMeeting.objects.get(area=built.world.area, date=dt.date(2024, 7, 5))
-    with sc.at(sc.TODAY):
-        sent = services.board_pack_send(area=built.world.area, meeting=meeting)
-    assert sent == 1
-    [message] = mail.outbox
-    assert message.to == [built.world.chair.email]
-    assert message.subject == "Board pack for the Northshire improvement board on 5 July 2024"
-    assert [name for name, _content, _type in message.attachments] == [
-        "board-pack-northshire-2024-07-05.pdf",
-        "board-pack-northshire-2024-07-05.xlsx",
-    ]
-    assert "Headline figures" in pdf_text(message.attachments[0][1])
-
-
 def test_packs_go_out_the_scheduled_working_days_before_each_meeting(built):
     BoardPackSchedule.objects.create(area=built.world.area, working_days_before=5)
     # Friday 5 July 2024 less five working days is Friday 28 June.
@@ -165,24 +150,6 @@ def test_areas_without_an_enabled_schedule_get_no_pack(built):
     assert services.board_packs_due(dt.date(2024, 6, 28)) == []
     BoardPackSchedule.objects.create(area=built.world.area, working_days_before=5, enabled=False)
     assert services.board_packs_due(dt.date(2024, 6, 28)) == []
-
-
-def test_beat_task_sends_the_packs_due_today(built, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    BoardPackSchedule.objects.create(area=built.world.area, working_days_before=5)
-    with sc.at(dt.date(2024, 6, 28), hour=7):
-        assert tasks.board_packs_send_due() == 1
-    with sc.at(dt.date(2024, 6, 27), hour=7):
-        assert tasks.board_packs_send_due() == 0
-    assert len(mail.outbox) == 1
-    assert settings.CELERY_BEAT_SCHEDULE["dashboards-board-packs"]["task"] == "dashboards.tasks.board_packs_send_due"
-
-
-def test_no_email_when_the_area_has_no_chair(world, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    meeting = f.BoardMeetingFactory(area=world.other_area, date=dt.date(2024, 7, 5))
-    assert services.board_pack_send(area=world.other_area, meeting=meeting) == 0
-    assert mail.outbox == []
 
 
 def test_pack_runs_the_same_queries_whatever_the_number_of_actions(built, django_assert_num_queries):

@@ -104,10 +104,10 @@ def test_headline_figures_link_to_the_filtered_action_list(client, world, settin
     ) in html
 
 
-def test_without_the_action_list_figures_show_without_links(client, world):
-    sc.build(world)
+def test_headline_figures_link_to_the_real_action_list(client, world):
+    built = sc.build(world)
     html = get(client, world.chair, dashboard_url(world.area)).content.decode()
-    assert "show these actions" not in html
+    assert f'href="/actions/?area={world.area.pk}&amp;plan={built.plan.pk}&amp;overdue=1"' in html
 
 
 def grow(plan, findings, count: int, manager) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email
+import json
 import os
 import shutil
 import signal
@@ -53,6 +54,8 @@ class SmtpSink:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.accepted: list[tuple[str, str]] = []
+        # Every accepted message, for tests that look inside one (headers, attachments).
+        self.messages: list[email.message.Message] = []
         self.rcpt_attempts: Counter[str] = Counter()
         self.transient_first = 0
         self.refuse: set[str] = set()
@@ -84,6 +87,7 @@ class SmtpSink:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.accepted.append((message["X-SEND-Tracker-Key"], rcpt))
+            self.messages.append(message)
         if self._hold:
             self._hold = False
             self.held += 1
@@ -255,9 +259,10 @@ class Processes:
             text=True,
         )
 
-    def celery_call(self, task: str) -> None:
+    def celery_call(self, task: str, *args: str) -> None:
+        arguments = [f"--args={json.dumps(list(args))}"] if args else []
         subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "send_tracker", "call", task],
+            [sys.executable, "-m", "celery", "-A", "send_tracker", "call", task, *arguments],
             cwd=ROOT,
             env=self.env,
             capture_output=True,

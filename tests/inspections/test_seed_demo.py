@@ -288,3 +288,10 @@ def test_officer_westmere_gets_404_on_every_suffolk_object(demo):
             with pytest.raises(Http404):
                 access.get_visible_or_404(queryset, pk=pk)
     assert access.visible_actions(user).count() == Action.objects.filter(plan__area__slug="westmere").count()
+
+
+def test_loading_the_demo_emails_nobody_about_its_historic_events(db):
+    from reminders.models import Delivery
+
+    call_command("seed_demo", stdout=StringIO())
+    assert not Delivery.objects.exists()
