@@ -38,6 +38,11 @@ def is_administrator(user) -> bool:
     return Role.ADMINISTRATOR in _roles(user)
 
 
+def user_roles(user) -> set[str]:
+    """The roles the user holds in any organisation (cached on the user object for the request)."""
+    return _roles(user)
+
+
 def _roles(user) -> set[str]:
     cache = user.__dict__.setdefault("_access_cache", {})
     if "roles" not in cache:

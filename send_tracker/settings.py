@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "send_tracker.context_processors.service",
+                "send_tracker.context_processors.navigation",
             ],
         },
     },

@@ -20,6 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("", include("inspections.urls")),
     path("", include("actions.urls")),
     path("", include("actions.importing.urls")),
