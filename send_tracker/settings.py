@@ -315,8 +315,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every layout step of a board pack at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step of a board pack at INFO, and django-axes its version at every start-up
+    # (its sign-in failure and lockout messages, from other loggers, stay at INFO).
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
