@@ -171,3 +171,41 @@ class MeasureValueFactory(factory.django.DjangoModelFactory):
     measure = factory.SubFactory(MeasureFactory)
     period = dt.date(2024, 1, 1)
     value = 50
+
+
+def failed_revisit(area, *, weakness_title: str, judged_title: str, **first_fields):
+    """A 2016 inspection with one area of significant weakness, and a 2019 revisit judging it not sufficient.
+
+    Returns (first inspection, its weakness, the revisit).
+    """
+    first = InspectionFactory(
+        area=area,
+        framework=Inspection.Framework.LOCAL_AREA_2016,
+        outcome=Inspection.Outcome.WSOA_REQUIRED,
+        onsite_start=dt.date(2016, 12, 5),
+        onsite_end=dt.date(2016, 12, 9),
+        published_on=dt.date(2017, 2, 1),
+        **first_fields,
+    )
+    weakness = FindingFactory(
+        inspection=first, kind=Finding.Kind.SIGNIFICANT_WEAKNESS, reference="1", title=weakness_title
+    )
+    revisit = InspectionFactory(
+        area=area,
+        framework=Inspection.Framework.LOCAL_AREA_2016,
+        kind=Inspection.Kind.REVISIT,
+        follows=first,
+        outcome="",
+        onsite_start=dt.date(2019, 1, 14),
+        onsite_end=dt.date(2019, 1, 16),
+        published_on=dt.date(2019, 3, 1),
+    )
+    FindingFactory(
+        inspection=revisit,
+        kind=Finding.Kind.SIGNIFICANT_WEAKNESS,
+        reference="R1",
+        title=judged_title,
+        judges=weakness,
+        judgement=Finding.Judgement.NOT_SUFFICIENT,
+    )
+    return first, weakness, revisit

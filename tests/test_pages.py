@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import path
 
 from actions.models import Action
-from inspections.models import Finding, Inspection
+from inspections.models import Inspection
 from send_tracker import urls as project_urls
 from send_tracker.views import server_error
 from tests import factories as f
@@ -201,35 +201,7 @@ def test_home_query_count_does_not_grow_with_the_number_of_areas(client, world, 
 
 
 def test_area_page_shows_inspections_oldest_first_with_judgements_and_plans(client, world):
-    first = f.InspectionFactory(
-        area=world.area,
-        framework=Inspection.Framework.LOCAL_AREA_2016,
-        outcome=Inspection.Outcome.WSOA_REQUIRED,
-        onsite_start=dt.date(2016, 12, 5),
-        onsite_end=dt.date(2016, 12, 9),
-        published_on=dt.date(2017, 2, 1),
-    )
-    weakness = f.FindingFactory(
-        inspection=first, kind=Finding.Kind.SIGNIFICANT_WEAKNESS, reference="1", title="Slow EHC plans"
-    )
-    revisit = f.InspectionFactory(
-        area=world.area,
-        framework=Inspection.Framework.LOCAL_AREA_2016,
-        kind=Inspection.Kind.REVISIT,
-        follows=first,
-        outcome="",
-        onsite_start=dt.date(2019, 1, 14),
-        onsite_end=dt.date(2019, 1, 16),
-        published_on=dt.date(2019, 3, 1),
-    )
-    f.FindingFactory(
-        inspection=revisit,
-        kind=Finding.Kind.SIGNIFICANT_WEAKNESS,
-        reference="R1",
-        title="EHC plans still late",
-        judges=weakness,
-        judgement=Finding.Judgement.NOT_SUFFICIENT,
-    )
+    first, _, _ = f.failed_revisit(world.area, weakness_title="Slow EHC plans", judged_title="EHC plans still late")
     f.ActionPlanFactory(area=world.area, inspection=first, title="Written statement of action 2017")
     world.area.partnerships.update(start_date=dt.date(2022, 7, 1))
     client.force_login(world.officer)

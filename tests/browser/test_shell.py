@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from actions.models import Action
-from inspections.models import Finding, Inspection
 from tests import factories as f
 from tests.browser.conftest import assert_accessible, sign_in, sign_out
 
@@ -19,40 +18,14 @@ def northshire_history(world):
     """Enough of Northshire's story to fill the area page: an inspection, a revisit judging it, a plan."""
     world.area.is_invented = True
     world.area.save()
-    first = f.InspectionFactory(
-        area=world.area,
-        framework=Inspection.Framework.LOCAL_AREA_2016,
-        outcome=Inspection.Outcome.WSOA_REQUIRED,
-        onsite_start=dt.date(2016, 12, 5),
-        onsite_end=dt.date(2016, 12, 9),
-        published_on=dt.date(2017, 2, 1),
+    first, weakness, _ = f.failed_revisit(
+        world.area,
+        weakness_title="Education, health and care plans are late and of poor quality",
+        judged_title="Plans are still late",
         report_url="https://reports.example.org/northshire-2016",
     )
-    weakness = f.FindingFactory(
-        inspection=first,
-        kind=Finding.Kind.SIGNIFICANT_WEAKNESS,
-        reference="1",
-        title="Education, health and care plans are late and of poor quality",
-        text="Too few plans are issued within 20 weeks.\n\nFamilies wait too long for assessments.",
-    )
-    revisit = f.InspectionFactory(
-        area=world.area,
-        framework=Inspection.Framework.LOCAL_AREA_2016,
-        kind=Inspection.Kind.REVISIT,
-        follows=first,
-        outcome="",
-        onsite_start=dt.date(2019, 1, 14),
-        onsite_end=dt.date(2019, 1, 16),
-        published_on=dt.date(2019, 3, 1),
-    )
-    f.FindingFactory(
-        inspection=revisit,
-        kind=Finding.Kind.SIGNIFICANT_WEAKNESS,
-        reference="R1",
-        title="Plans are still late",
-        judges=weakness,
-        judgement=Finding.Judgement.NOT_SUFFICIENT,
-    )
+    weakness.text = "Too few plans are issued within 20 weeks.\n\nFamilies wait too long for assessments."
+    weakness.save()
     plan = f.ActionPlanFactory(area=world.area, inspection=first, title="Written statement of action")
     f.ActionFactory(plan=plan, status=Action.Status.IN_PROGRESS)
     f.ActionFactory(plan=plan, status=Action.Status.NOT_STARTED, due_date=dt.date(2020, 1, 31))
