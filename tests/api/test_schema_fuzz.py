@@ -54,19 +54,13 @@ def operations():
     return [result.ok() for result in schema.get_all_operations()]
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_no_request_makes_the_api_fail(world, populated, throttle_off, wsgi_keeps_the_test_connection, mode):
-    _, key = api_token_create(user=world.manager, name="fuzz")
-    headers = {"Authorization": f"Bearer {key}"}
-    found = operations()
-    assert len(found) >= 15
-
-    checks = [not_a_server_error] + ([response_schema_conformance] if mode == GenerationMode.POSITIVE else [])
+def fuzz(found, headers: dict[str, str], mode: GenerationMode, checks: list, examples: int) -> None:
+    """Run each operation's generated requests with `headers`, applying `checks` to every response."""
     for operation in found:
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @hypothesis_settings(
-            max_examples=EXAMPLES,
+            max_examples=examples,
             deadline=None,
             derandomize=True,
             database=None,
@@ -77,3 +71,14 @@ def test_no_request_makes_the_api_fail(world, populated, throttle_off, wsgi_keep
             case.validate_response(response, checks=checks)
 
         check()
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_no_request_makes_the_api_fail(world, populated, throttle_off, wsgi_keeps_the_test_connection, mode):
+    _, key = api_token_create(user=world.manager, name="fuzz")
+    headers = {"Authorization": f"Bearer {key}"}
+    found = operations()
+    assert len(found) >= 15
+
+    checks = [not_a_server_error] + ([response_schema_conformance] if mode == GenerationMode.POSITIVE else [])
+    fuzz(found, headers, mode, checks, EXAMPLES)

@@ -8,13 +8,12 @@ valid token.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.services import api_token_create
+from tests.api.test_schema_fuzz import fuzz as api_fuzz
 from tests.api.test_schema_fuzz import operations, populated, throttle_off, wsgi_keeps_the_test_connection  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -23,21 +22,7 @@ PERSONAS = ["officer", "health_officer", "other_officer", "chair", "pcf", "advis
 
 
 def fuzz(headers: dict[str, str], mode: GenerationMode, checks: list) -> None:
-    for operation in operations():
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @hypothesis_settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def check(case) -> None:
-            response = case.call(headers=headers)
-            case.validate_response(response, checks=checks)
-
-        check()
+    api_fuzz(operations(), headers, mode, checks, EXAMPLES)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
