@@ -35,19 +35,20 @@ def is_administrator(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return Role.ADMINISTRATOR in _roles(user)
+    return Role.ADMINISTRATOR in user_roles(user)
+
+
+def _memberships(user) -> list[tuple[str, int]]:
+    """(role, organisation id) of each of the user's memberships: one query, cached on the user for the request."""
+    cache = user.__dict__.setdefault("_access_cache", {})
+    if "memberships" not in cache:
+        cache["memberships"] = list(Membership.objects.filter(user=user).values_list("role", "organisation_id"))
+    return cache["memberships"]
 
 
 def user_roles(user) -> set[str]:
-    """The roles the user holds in any organisation (cached on the user object for the request)."""
-    return _roles(user)
-
-
-def _roles(user) -> set[str]:
-    cache = user.__dict__.setdefault("_access_cache", {})
-    if "roles" not in cache:
-        cache["roles"] = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    return cache["roles"]
+    """The roles the user holds in any organisation."""
+    return {role for role, _ in _memberships(user)}
 
 
 def _area_condition(user, roles: tuple[str, ...] | None = None) -> Q:
@@ -89,7 +90,7 @@ def managed_area_ids(user) -> frozenset[int]:
 
 def board_area_ids(user) -> frozenset[int]:
     """Areas whose improvement board the user sits on."""
-    if is_administrator(user) and Role.BOARD_MEMBER not in _roles(user):
+    if is_administrator(user) and Role.BOARD_MEMBER not in user_roles(user):
         return frozenset()
     return _area_ids(user, "board", (Role.BOARD_MEMBER,))
 
@@ -161,16 +162,13 @@ def can_view_national_overview(user) -> bool:
     """Areas side by side: DfE and NHS England advisers (their caseload) and administrators (every area)."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return is_administrator(user) or Role.ADVISER in _roles(user)
+    return is_administrator(user) or Role.ADVISER in user_roles(user)
 
 
 def user_organisation_ids(user) -> frozenset[int]:
     if not (user and user.is_authenticated):
         return frozenset()
-    cache = user.__dict__.setdefault("_access_cache", {})
-    if "orgs" not in cache:
-        cache["orgs"] = frozenset(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-    return cache["orgs"]
+    return frozenset(organisation_id for _, organisation_id in _memberships(user))
 
 
 def action_organisation_ids(action: Action) -> set[int]:
@@ -219,7 +217,7 @@ def is_action_officer(user) -> bool:
     """Officers start at "My actions" after signing in; everyone else at the home page."""
     if not (user and user.is_authenticated):
         return False
-    return Role.ACTION_OFFICER in _roles(user)
+    return Role.ACTION_OFFICER in user_roles(user)
 
 
 def requires_second_factor(user) -> bool:
@@ -232,7 +230,7 @@ def requires_second_factor(user) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return bool(_roles(user) & {Role.ADMINISTRATOR, Role.PLAN_MANAGER})
+    return bool(user_roles(user) & {Role.ADMINISTRATOR, Role.PLAN_MANAGER})
 
 
 # --- The reminders delivery log. ---
