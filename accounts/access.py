@@ -73,6 +73,9 @@ def _area_ids(user, key: str, roles: tuple[str, ...] | None) -> frozenset[int]:
     if key not in cache:
         if is_administrator(user):
             ids = LocalArea.objects.values_list("pk", flat=True)
+        elif roles is not None and not user_roles(user).intersection(roles):
+            # None of those roles anywhere (read from the memberships already loaded): no areas, no query.
+            ids = ()
         else:
             ids = LocalArea.objects.filter(_area_condition(user, roles)).values_list("pk", flat=True).distinct()
         cache[key] = frozenset(ids)
