@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -139,35 +140,37 @@ class PlanDetail:
 
 def plan_detail(user, pk: int) -> PlanDetail:
     """A plan with its findings, each with the plan's actions that answer it, in reference order."""
-    plans = access.visible_plans(user).select_related("area", "inspection")
+    # The inspection's area too: an inspection's name includes it.
+    plans = access.visible_plans(user).select_related("area", "inspection__area")
     plan = access.get_visible_or_404(plans, pk=pk)
+    # Each action with the ids of the findings it answers, as an array in the same query (a prefetch would build
+    # a finding object and a related manager per link).
+    finding_ids = ArraySubquery(
+        Action.findings.through.objects.filter(action_id=OuterRef("pk")).order_by().values("finding_id")
+    )
     actions = sorted(
-        plan.actions.select_related("lead_organisation", "lead_officer").prefetch_related(
-            Prefetch("findings", queryset=Finding.objects.only("id"))
-        ),
+        plan.actions.select_related("lead_organisation", "lead_officer").annotate(finding_ids=finding_ids),
         key=lambda action: reference_key(action.reference),
     )
+    # The plan's inspection's findings, and any finding of another inspection that one of its actions answers.
+    answered_ids = {finding_id for action in actions for finding_id in action.finding_ids}
     findings = list(
-        Finding.objects.filter(Q(inspection=plan.inspection) | Q(actions__plan=plan))
-        .select_related("inspection")
-        .distinct()
-        .order_by("inspection__onsite_start", "reference")
+        Finding.objects.filter(Q(inspection_id=plan.inspection_id) | Q(pk__in=answered_ids)).select_related(
+            "inspection__area"
+        )
     )
     findings.sort(key=lambda f: (f.inspection.onsite_start, reference_key(f.reference)))
     by_finding: dict[int, list[Action]] = {finding.pk: [] for finding in findings}
     unlinked: list[Action] = []
     for action in actions:
-        answered = [f.pk for f in action.findings.all()]
-        for finding_id in answered:
+        for finding_id in action.finding_ids:
             by_finding.setdefault(finding_id, []).append(action)
-        if not answered:
+        if not action.finding_ids:
             unlinked.append(action)
     sections = [FindingActions(finding=f, actions=by_finding[f.pk]) for f in findings]
     if unlinked:
         sections.append(FindingActions(finding=None, actions=unlinked))
-    counts = dict(
-        plan.actions.values_list("status").annotate(n=Count("pk")).order_by()  # one grouped query
-    )
+    counts = dict(Counter(action.status for action in actions))
     return PlanDetail(plan=plan, sections=sections, today=timezone.localdate(), counts=counts)
 
 

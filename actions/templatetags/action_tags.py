@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -45,3 +50,40 @@ def filesize(size: int) -> str:
     if size >= 1024:
         return f"{size // 1024} KB"
     return f"{size} bytes"
+
+
+# The cells of an action's row. Simple tags rather than included templates: a plan page shows a hundred rows or
+# more, and an include costs a template context and render per cell. The _*.html partials call these tags, so the
+# markup is written once.
+
+
+@register.simple_tag
+def status_tag(action) -> str:
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', status_class(action.status), action.get_status_display()
+    )
+
+
+@register.simple_tag
+def rag_tag(action) -> str:
+    return format_html('<strong class="govuk-tag {}">{}</strong>', rag_class(action.rag), rag_word(action.rag))
+
+
+@register.simple_tag
+def due_cell(action, today=None) -> str:
+    html = conditional_escape(date_filter(action.due_date, "j M Y"))
+    if action.is_open and isinstance(today, dt.date) and action.due_date < today:
+        html += mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+    if action.due_date_revised:
+        html += format_html(
+            '<br><span class="govuk-body-s">Originally {}</span>', date_filter(action.original_due_date, "j M Y")
+        )
+    return html
+
+
+@register.simple_tag
+def lead_cell(action) -> str:
+    html = conditional_escape(action.lead_organisation.name)
+    if action.lead_officer:
+        html += format_html('<br><span class="govuk-body-s">{}</span>', action.lead_officer.display_name)
+    return html
