@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from inspections.models import Finding, Inspection, LocalArea
+from inspections.models import AreaPartner, Finding, Inspection, LocalArea
 
 from .models import Membership
 
@@ -38,47 +39,65 @@ def is_administrator(user) -> bool:
     return Role.ADMINISTRATOR in user_roles(user)
 
 
-def _memberships(user) -> list[tuple[str, int]]:
-    """(role, organisation id) of each of the user's memberships: one query, cached on the user for the request."""
+def _memberships(user) -> list[tuple[str, int, frozenset[int]]]:
+    """(role, organisation id, areas it reaches) of each of the user's memberships.
+
+    One query, cached on the user for the request: roles, organisations and the visible, managed and board areas
+    all come from it. A membership reaches the areas whose council is its organisation, the areas where its
+    organisation is a current partner, and the areas assigned to it (an adviser's caseload, a member's boards).
+    """
     cache = user.__dict__.setdefault("_access_cache", {})
     if "memberships" not in cache:
-        cache["memberships"] = list(Membership.objects.filter(user=user).values_list("role", "organisation_id"))
+        today = timezone.localdate()
+        organisation = OuterRef("organisation_id")
+        rows = (
+            Membership.objects.filter(user=user)
+            .order_by()
+            .annotate(
+                council_areas=ArraySubquery(LocalArea.objects.filter(council_id=organisation).order_by().values("pk")),
+                partner_areas=ArraySubquery(
+                    AreaPartner.objects.filter(organisation_id=organisation)
+                    .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+                    .order_by()
+                    .values("area_id")
+                ),
+                assigned_areas=ArraySubquery(
+                    Membership.areas.through.objects.filter(membership_id=OuterRef("pk")).values("localarea_id")
+                ),
+            )
+            .values_list("role", "organisation_id", "council_areas", "partner_areas", "assigned_areas")
+        )
+        cache["memberships"] = [
+            (role, organisation_id, frozenset([*council, *partner, *assigned]))
+            for role, organisation_id, council, partner, assigned in rows
+        ]
     return cache["memberships"]
 
 
 def user_roles(user) -> set[str]:
     """The roles the user holds in any organisation."""
-    return {role for role, _ in _memberships(user)}
-
-
-def _area_condition(user, roles: tuple[str, ...] | None = None) -> Q:
-    """Areas reached by the user's memberships (optionally only those with one of `roles`)."""
-    today = timezone.localdate()
-    by_council = Q(council__memberships__user=user)
-    by_partner = Q(partnerships__organisation__memberships__user=user) & (
-        Q(partnerships__end_date__isnull=True) | Q(partnerships__end_date__gte=today)
-    )
-    by_assignment = Q(assigned_memberships__user=user)
-    if roles is not None:
-        by_council &= Q(council__memberships__role__in=roles)
-        by_partner &= Q(partnerships__organisation__memberships__role__in=roles)
-        by_assignment &= Q(assigned_memberships__role__in=roles)
-    return by_council | by_partner | by_assignment
+    return {role for role, _, _ in _memberships(user)}
 
 
 def _area_ids(user, key: str, roles: tuple[str, ...] | None) -> frozenset[int]:
+    """Areas reached by the user's memberships (optionally only those with one of `roles`); every area for
+    administrators."""
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
     cache = user.__dict__.setdefault("_access_cache", {})
     if key not in cache:
         if is_administrator(user):
-            ids = LocalArea.objects.values_list("pk", flat=True)
-        elif roles is not None and not user_roles(user).intersection(roles):
-            # None of those roles anywhere (read from the memberships already loaded): no areas, no query.
-            ids = ()
+            if "all" not in cache:
+                cache["all"] = frozenset(LocalArea.objects.values_list("pk", flat=True))
+            ids = cache["all"]
         else:
-            ids = LocalArea.objects.filter(_area_condition(user, roles)).values_list("pk", flat=True).distinct()
-        cache[key] = frozenset(ids)
+            ids = frozenset(
+                area_id
+                for role, _, area_ids in _memberships(user)
+                if roles is None or role in roles
+                for area_id in area_ids
+            )
+        cache[key] = ids
     return cache[key]
 
 
@@ -171,7 +190,7 @@ def can_view_national_overview(user) -> bool:
 def user_organisation_ids(user) -> frozenset[int]:
     if not (user and user.is_authenticated):
         return frozenset()
-    return frozenset(organisation_id for _, organisation_id in _memberships(user))
+    return frozenset(organisation_id for _, organisation_id, _ in _memberships(user))
 
 
 def action_organisation_ids(action: Action) -> set[int]:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from accounts import access
-from inspections.models import Finding
+from inspections.models import Finding, Organisation
 
 from .models import Action, ActionPlan, DueDateRevision, Evidence, ProgressUpdate, StatusChange
 from .services import PROGRESS_UPDATE_REASON
@@ -148,35 +151,37 @@ class PlanDetail:
 
 def plan_detail(user, pk: int) -> PlanDetail:
     """A plan with its findings, each with the plan's actions that answer it, in reference order."""
-    plans = access.visible_plans(user).select_related("area", "inspection")
+    # The inspection's area too: an inspection's name includes it.
+    plans = access.visible_plans(user).select_related("area", "inspection__area")
     plan = access.get_visible_or_404(plans, pk=pk)
+    # Each action with the ids of the findings it answers, as an array in the same query (a prefetch would build
+    # a finding object and a related manager per link).
+    finding_ids = ArraySubquery(
+        Action.findings.through.objects.filter(action_id=OuterRef("pk")).order_by().values("finding_id")
+    )
     actions = sorted(
-        plan.actions.select_related("lead_organisation", "lead_officer").prefetch_related(
-            Prefetch("findings", queryset=Finding.objects.only("id"))
-        ),
+        plan.actions.select_related("lead_organisation", "lead_officer").annotate(finding_ids=finding_ids),
         key=lambda action: reference_key(action.reference),
     )
+    # The plan's inspection's findings, and any finding of another inspection that one of its actions answers.
+    answered_ids = {finding_id for action in actions for finding_id in action.finding_ids}
     findings = list(
-        Finding.objects.filter(Q(inspection=plan.inspection) | Q(actions__plan=plan))
-        .select_related("inspection")
-        .distinct()
-        .order_by("inspection__onsite_start", "reference")
+        Finding.objects.filter(Q(inspection_id=plan.inspection_id) | Q(pk__in=answered_ids)).select_related(
+            "inspection__area"
+        )
     )
     findings.sort(key=lambda f: (f.inspection.onsite_start, reference_key(f.reference)))
     by_finding: dict[int, list[Action]] = {finding.pk: [] for finding in findings}
     unlinked: list[Action] = []
     for action in actions:
-        answered = [f.pk for f in action.findings.all()]
-        for finding_id in answered:
+        for finding_id in action.finding_ids:
             by_finding.setdefault(finding_id, []).append(action)
-        if not answered:
+        if not action.finding_ids:
             unlinked.append(action)
     sections = [FindingActions(finding=f, actions=by_finding[f.pk]) for f in findings]
     if unlinked:
         sections.append(FindingActions(finding=None, actions=unlinked))
-    counts = dict(
-        plan.actions.values_list("status").annotate(n=Count("pk")).order_by()  # one grouped query
-    )
+    counts = dict(Counter(action.status for action in actions))
     return PlanDetail(plan=plan, sections=sections, today=timezone.localdate(), counts=counts)
 
 
@@ -184,18 +189,43 @@ def plan_detail(user, pk: int) -> PlanDetail:
 
 
 def action_detail(user, pk: int) -> Action:
-    """One action with everything its page shows, loaded in a fixed number of queries."""
-    queryset = access.visible_actions(user).select_related(
-        "plan__area", "plan__inspection", "lead_organisation", "lead_officer", "signed_off_by"
+    """One action with everything its page shows, loaded in a fixed number of queries.
+
+    The findings (with their inspection and area, which an inspection's name shows), supporting organisations and
+    due-date revisions are prefetched in the order the page lists them; the access checks read the same
+    supporting organisations, and the timeline the same revisions.
+    """
+    queryset = (
+        access.visible_actions(user)
+        .select_related("plan__area", "plan__inspection", "lead_organisation", "lead_officer", "signed_off_by")
+        .prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.select_related("inspection__area").order_by(
+                    "inspection__onsite_start", "reference"
+                ),
+            ),
+            Prefetch("supporting_organisations", queryset=Organisation.objects.order_by("name")),
+            Prefetch(
+                "due_date_revisions",
+                queryset=DueDateRevision.objects.select_related("revised_by").order_by("revised_at", "pk"),
+            ),
+        )
     )
-    action = access.get_visible_or_404(queryset, pk=pk)
-    return action
+    return access.get_visible_or_404(queryset, pk=pk)
 
 
 def action_for_change(user, pk: int) -> Action:
     """The action a form works on: visible to the user (else 404), with what the access checks read."""
     queryset = access.visible_actions(user).select_related("plan__area", "lead_organisation", "lead_officer")
     return access.get_visible_or_404(queryset.prefetch_related("supporting_organisations", "findings"), pk=pk)
+
+
+def action_for_update(user, pk: int) -> Action:
+    """The action a progress update is posted on: visible to the user (else 404), with the supporting
+    organisations that can_update_action reads (the update form shows no findings)."""
+    queryset = access.visible_actions(user).select_related("plan__area", "lead_organisation", "lead_officer")
+    return access.get_visible_or_404(queryset.prefetch_related("supporting_organisations"), pk=pk)
 
 
 @dataclass
@@ -216,6 +246,7 @@ class TimelineEntry:
     status_change: StatusChange | None = None
     revision: DueDateRevision | None = None
     changes: list[FieldChange] = field(default_factory=list)
+    files: list = field(default_factory=list)  # an update's evidence (EvidenceFile)
 
 
 # Fields whose changes the timeline shows from history. The others are shown by their own entries (status
@@ -232,15 +263,35 @@ HISTORY_FIELDS = (
 )
 
 
+@dataclass
+class EvidenceFile:
+    pk: int
+    original_name: str
+    size: int
+
+
 def action_timeline(action: Action) -> list[TimelineEntry]:
-    """Progress updates (with evidence), status changes, due-date revisions and field edits, newest first."""
-    updates = (
-        ProgressUpdate.objects.filter(action=action)
-        .select_related("author")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "pk")))
+    """Progress updates (with evidence), status changes, due-date revisions and field edits, newest first.
+
+    `action` comes from action_detail, with its due-date revisions prefetched. Each update carries its evidence
+    files' names and sizes (in upload order) from a subquery, so a long timeline takes no extra query for them.
+    """
+    files = ArraySubquery(
+        Evidence.objects.filter(update_id=OuterRef("pk"))
+        .order_by("uploaded_at", "pk")
+        .values(as_json=JSONObject(pk="pk", original_name="original_name", size="size"))
     )
+    updates = ProgressUpdate.objects.filter(action=action).select_related("author").annotate(files=files)
     entries = [
-        TimelineEntry(kind="update", at=u.created_at, who=u.author, title="Progress update", text=u.text, update=u)
+        TimelineEntry(
+            kind="update",
+            at=u.created_at,
+            who=u.author,
+            title="Progress update",
+            text=u.text,
+            update=u,
+            files=[EvidenceFile(**file) for file in u.files],
+        )
         for u in updates
     ]
     for change in StatusChange.objects.filter(action=action).select_related("changed_by"):
@@ -254,7 +305,7 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
                 status_change=change,
             )
         )
-    for revision in DueDateRevision.objects.filter(action=action).select_related("revised_by"):
+    for revision in action.due_date_revisions.all():
         entries.append(
             TimelineEntry(
                 kind="due_date",

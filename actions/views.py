@@ -137,11 +137,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_detail(request.user, pk)
     context = {
         "action": action,
-        "findings": list(
-            action.findings.select_related("inspection").order_by("inspection__onsite_start", "reference")
-        ),
-        "supporting": list(action.supporting_organisations.order_by("name")),
-        "revisions": list(action.due_date_revisions.select_related("revised_by").order_by("revised_at")),
+        "findings": action.findings.all(),
+        "supporting": action.supporting_organisations.all(),
+        "revisions": action.due_date_revisions.all(),
         "timeline": selectors.action_timeline(action),
         "can": _permissions(request.user, action),
         "today": timezone.localdate(),
@@ -192,7 +190,7 @@ def _detail(action: Action) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @explains_refusals
 def progress_update_create(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_for_change(request.user, pk)
+    action = selectors.action_for_update(request.user, pk)
     if not access.can_update_action(request.user, action):
         raise PermissionDenied(
             "Only officers of the lead or supporting organisations, and plan managers, can post updates."

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import access
 
-from .models import Finding, Inspection, LocalArea
+from .models import AreaPartner, Finding, Inspection, LocalArea
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def area_summaries_for_user(user) -> list[AreaSummary]:
 
 
 def area_detail(user, slug: str) -> LocalArea:
-    """One area with its inspections (oldest first), their findings and judgements, and its plans."""
+    """One area with its inspections (oldest first), their findings, judgements and plans, and its partners."""
     from actions.models import ActionPlan
 
     findings = Finding.objects.select_related("judges").prefetch_related(
@@ -74,11 +74,8 @@ def area_detail(user, slug: str) -> LocalArea:
                     Prefetch("plans", queryset=ActionPlan.objects.order_by("title", "pk")),
                 ),
             ),
-            Prefetch(
-                "plans",
-                queryset=ActionPlan.objects.select_related("inspection").order_by("-inspection__onsite_start"),
-            ),
-            "partnerships__organisation",
+            # Each partnership with its organisation in one query, not two.
+            Prefetch("partnerships", queryset=AreaPartner.objects.select_related("organisation")),
         )
     )
     return access.get_visible_or_404(queryset, slug=slug)

@@ -222,9 +222,9 @@ def test_area_page_query_count_is_fixed(client, world, django_assert_num_queries
         f.FindingFactory(inspection=inspection)
     f.ActionPlanFactory(area=world.area, inspection=inspection)
     client.force_login(world.officer)
-    # Session, user, roles, visible area ids, area, inspections, findings, judgements, inspection plans,
-    # area plans, partnerships, their organisations.
-    with django_assert_num_queries(12):
+    # Session, user, memberships (roles and visible areas), area and council, inspections, findings, judgements,
+    # inspection plans, partnerships with their organisations.
+    with django_assert_num_queries(9):
         client.get("/areas/northshire/")
 
 

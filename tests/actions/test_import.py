@@ -470,8 +470,8 @@ def test_the_preview_takes_the_same_queries_however_many_rows(plan, world, count
     data = plan_export_xlsx(plan)
     world.manager.__dict__.pop("_access_cache", None)
     plan = type(plan).objects.get(pk=plan.pk)
-    # Access (roles, managed areas), area, council, existing actions, their findings, findings, organisations,
-    # people, partners.
-    with django_assert_num_queries(10):
+    # Access (roles and managed areas, in one query), area, council, existing actions, their findings, findings,
+    # organisations, people, partners.
+    with django_assert_num_queries(9):
         preview = preview_of(plan, world.manager, data)
     assert preview.counts[UNCHANGED] == count

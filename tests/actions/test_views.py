@@ -121,6 +121,18 @@ class TestProgressUpdateForm:
         page = client.get(detail_url(scenario.action)).content.decode()
         assert "New clinic opened" in page and "Download minutes.pdf" in page and "60% complete" in page
 
+    def test_several_files_are_listed_in_upload_order_with_their_links_and_sizes(self, client, world, scenario):
+        client.force_login(world.officer)
+        files = [pdf_upload("agenda.pdf"), pdf_upload("minutes.pdf")]
+        data = {"text": "Board met", "rag": "green", "percent_complete": "70", "evidence": files}
+        assert client.post(self.url(scenario), data).status_code == 302
+        page = client.get(detail_url(scenario.action)).content.decode()
+        agenda, minutes = Evidence.objects.filter(update__action=scenario.action).order_by("uploaded_at", "pk")
+        first = f'href="{reverse("evidence_download", args=[agenda.pk])}">Download agenda.pdf</a>'
+        second = f'href="{reverse("evidence_download", args=[minutes.pk])}">Download minutes.pdf</a>'
+        assert first in page and second in page and page.index(first) < page.index(second)
+        assert f"({agenda.size} bytes)" in page
+
     def test_bad_input_gives_specific_errors_and_changes_nothing(self, client, world, scenario):
         client.force_login(world.officer)
         response = client.post(self.url(scenario), {"text": "", "rag": "purple", "percent_complete": "120"})
@@ -397,6 +409,30 @@ class TestQueryCounts:
         post(95)
         with django_assert_num_queries(small):
             client.get(url)
+        # Session, user, memberships (roles and areas), the action, its findings, supporting organisations and
+        # due-date revisions, then the timeline: updates (with their evidence), status changes, history.
+        assert small == 10
+
+    def test_plan_page_count(self, client, world, scenario):
+        client.force_login(world.officer)
+        many_actions(scenario.plan, world.officer, 20)
+        # Session, user, memberships, the plan, its actions (with their finding ids), the findings.
+        assert self.count(client, None, reverse("plan_detail", args=[scenario.plan.pk])) == 6
+
+    def test_progress_update_form_and_post_counts(self, client, world, scenario):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client.force_login(world.officer)
+        url = reverse("progress_update_create", args=[scenario.action.pk])
+        # Session, user, memberships, the action, its supporting organisations.
+        assert self.count(client, None, url) == 5
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url, {"text": "Moving on", "rag": "amber", "percent_complete": "30"})
+        assert response.status_code == 302
+        # The same five, then in a transaction (a savepoint inside the test's own): lock the action, insert the
+        # update, save the action and its history record.
+        assert len(ctx.captured_queries) == 11, [q["sql"] for q in ctx.captured_queries]
 
 
 class TestDueDateConflict:

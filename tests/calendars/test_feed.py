@@ -162,6 +162,6 @@ def test_changing_the_link_needs_a_post(client, world):
 def test_the_feed_takes_a_fixed_number_of_queries(client, world, plan, django_assert_num_queries):
     calendar_token_reset(user=world.officer)
     url = reverse("calendar_feed", args=[world.officer.calendar_token])
-    # User, memberships (roles and organisations), visible areas, actions, plans.
-    with django_assert_num_queries(5):
+    # User, memberships (roles, organisations and visible areas), actions, plans.
+    with django_assert_num_queries(4):
         client.get(url)

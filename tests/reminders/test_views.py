@@ -17,9 +17,9 @@ from tests import factories as f
 Status = Delivery.Status
 DAY = dt.date(2026, 3, 2)
 LOG = "/reminders/deliveries/"
-# Session, user, the plan manager's two-factor device, the user's roles and managed areas, the row count for
-# pagination, and the page of rows with their recipient, action, plan and area joined in.
-QUERIES_PER_LOG_PAGE = 7
+# Session, user, the plan manager's two-factor device, the user's roles and managed areas (one query), the row
+# count for pagination, and the page of rows with their recipient, action, plan and area joined in.
+QUERIES_PER_LOG_PAGE = 6
 
 
 @pytest.fixture
