@@ -548,14 +548,14 @@ class TestAreaScopedFilterLists:
 
 
 class TestExactQueryCounts:
-    """Session, user, roles, the user's areas (and the second factor for an administrator), then the page's own:
-    the area list, the count, the rows, and, once an area is chosen or if the user has only one, its plans,
+    """Session, user, their memberships with the areas each reaches (an administrator: their second factor and
+    every area), then the page's own: the area list, the count, the rows, and, once an area is chosen or if the user has only one, its plans,
     findings, lead organisations and officers (one query each)."""
 
     @pytest.mark.parametrize(
         ("persona", "params", "expected"),
         [
-            ("officer", {}, 11),  # one area: its lists come straight away
+            ("officer", {}, 10),  # one area: its lists come straight away
             ("admin", {}, 8),
             ("admin", {"area": "AREA", "overdue": "on"}, 12),
             ("admin", {"export": "csv"}, 8),  # the rows and their findings, no count or lists
@@ -571,6 +571,7 @@ class TestExactQueryCounts:
     def test_my_actions(self, client, world, scenario, django_assert_num_queries):
         many_actions(scenario.plan, world.officer, 30)
         client.force_login(world.officer)
-        # Session, user, roles, areas, the actions they lead due by the end of the window, recently updated.
-        with django_assert_num_queries(6):
+        # Session, user, memberships with their areas, the actions they lead due by the end of the window, recently
+        # updated.
+        with django_assert_num_queries(5):
             assert client.get(reverse("my_actions")).status_code == 200
