@@ -7,7 +7,9 @@ rule holds for every registered model:
 - everyone else, signed in or not, is sent to the admin's sign-in page (`login`), which tells a signed-in person
   that their account may not use the admin;
 - for a row that does not exist, Django's change, delete and history pages send the administrator back to the
-  admin's index with a message (`admin-index`); the other views that name a row answer 404.
+  admin's index with a message (`admin-index`); django-simple-history's pages and the custom views answer 404;
+- a few pages are refused (403) even to the administrator, where only the service's own paths may write
+  (REFUSED_TO_EVERYONE below).
 The rules below are written per kind of admin view. Every admin URL pattern gets an entry in the matrix from
 them; a pattern of a kind not listed here (a custom view added to a ModelAdmin, say) gets none, so the URL walk
 in test_authorisation_matrix.py fails until its rule is written here.
@@ -79,14 +81,14 @@ SITE = {
 
 # The pages Django makes for every registered model, by the URL name's ending (or, for the unnamed pattern that
 # redirects /<id>/ to /<id>/change/, by its route): (path after the model's prefix, {method: {object: outcome}}).
-# `row` stands for each kind of existing row (see ROW_KINDS), `{row}` in a path for its id.
-READ_ONLY_PAGE = {"row": STAFF_ONLY, "nonexistent": GONE}
+# `row` stands for each kind of existing row (see ROWS_AS), `{row}` in a path for its id.
+ON_A_ROW = {"row": STAFF_ONLY, "nonexistent": GONE}
 PER_MODEL = {
     "changelist": ("", {"GET": {"none": STAFF_ONLY}, "POST": {"none": STAFF_ONLY}}),
     "add": ("add/", {"GET": {"none": STAFF_ONLY}, "POST": {"none": STAFF_ONLY}}),
-    "history": ("{row}/history/", {"GET": READ_ONLY_PAGE}),
-    "delete": ("{row}/delete/", {"GET": READ_ONLY_PAGE, "POST": READ_ONLY_PAGE}),
-    "change": ("{row}/change/", {"GET": READ_ONLY_PAGE, "POST": READ_ONLY_PAGE}),
+    "history": ("{row}/history/", {"GET": ON_A_ROW}),
+    "delete": ("{row}/delete/", {"GET": ON_A_ROW, "POST": ON_A_ROW}),
+    "change": ("{row}/change/", {"GET": ON_A_ROW, "POST": ON_A_ROW}),
     # Redirects to the change page without looking the row up.
     "<path:object_id>/": ("{row}/", {"GET": {"row": STAFF_ONLY, "nonexistent": STAFF_ONLY}}),
     # django-simple-history's view of one past version: the row, then the history record's id.
@@ -97,24 +99,22 @@ SIMPLE_HISTORY_PAGE = {"GET": {"row": STAFF_ONLY, "nonexistent": NOT_FOUND}}
 
 # What even the administrator may not do in the admin, because the service's own paths must do it: (model, page,
 # method). Refused with 403 whether or not the row exists.
+FORM = ("GET", "POST")
 REFUSED_TO_EVERYONE = {
     # Sign-in attempts are written by django-axes alone.
-    **{
-        (f"axes.{name}", "add", method): True
+    *(
+        (f"axes.{name}", "add", method)
         for name in ("accessattempt", "accesslog", "accessfailurelog")
-        for method in ("GET", "POST")
-    },
+        for method in FORM
+    ),
     # Evidence arrives only with a progress update, whose upload checks the file.
-    ("actions.evidence", "add", "GET"): True,
-    ("actions.evidence", "add", "POST"): True,
+    *(("actions.evidence", "add", method) for method in FORM),
     # Progress updates are append-only.
-    ("actions.progressupdate", "change", "POST"): True,
-    ("actions.progressupdate", "delete", "GET"): True,
-    ("actions.progressupdate", "delete", "POST"): True,
+    ("actions.progressupdate", "change", "POST"),
+    *(("actions.progressupdate", "delete", method) for method in FORM),
     # The reminders ledger changes only through the reminders services (and the delivery log's re-send).
-    ("reminders.delivery", "add", "GET"): True,
-    ("reminders.delivery", "add", "POST"): True,
-    ("reminders.delivery", "change", "POST"): True,
+    *(("reminders.delivery", "add", method) for method in FORM),
+    ("reminders.delivery", "change", "POST"),
 }
 
 
