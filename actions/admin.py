@@ -103,3 +103,7 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["original_name", "update", "size", "content_type", "uploaded_at"]
     exclude = ["file"]
     readonly_fields = ["update", "uploaded_by", "original_name", "size", "content_type"]
+
+    def has_add_permission(self, request) -> bool:
+        # Evidence arrives only with a progress update, whose upload checks the file; the admin form has no file.
+        return False

@@ -391,6 +391,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Two-factor authentication (django-otp). The issuer is the name shown in the person's authenticator app.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="SEND Tracker")
+# The admin never shows an authenticator's secret or QR code: with it, whoever can open the admin could copy
+# another person's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Password reset links last one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 

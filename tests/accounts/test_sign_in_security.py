@@ -46,6 +46,21 @@ def test_five_wrong_passwords_lock_that_username_from_that_address_with_a_clear_
     assert "_auth_user_id" not in client.session
 
 
+def test_the_admin_sign_in_page_is_no_way_round_the_lockout_or_the_second_factor(client, world):
+    world.admin.is_staff = True
+    world.admin.save()
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "admin", "password": "wrong-password"}, REMOTE_ADDR=COUNCIL_ADDRESS)
+    assert attempt(client, "admin", PASSWORD).status_code == 429  # locked on our sign-in page too
+    admin_page = client.post("/admin/login/", {"username": "admin", "password": PASSWORD}, REMOTE_ADDR=COUNCIL_ADDRESS)
+    assert admin_page.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # From another address the password works, but the admin still asks for the second factor first.
+    client.post("/admin/login/", {"username": "admin", "password": PASSWORD}, REMOTE_ADDR=HOME_ADDRESS)
+    assert client.session["_auth_user_id"] == str(world.admin.pk)
+    assert "/accounts/two-factor/" in client.get("/admin/", REMOTE_ADDR=HOME_ADDRESS)["Location"]
+
+
 def test_a_colleague_behind_the_same_address_is_not_locked_out(client, world):
     fail_five_times(client, "officer")
     response = attempt(client, "health", PASSWORD)

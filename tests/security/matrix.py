@@ -8,7 +8,8 @@ gets for each kind of object:
 - nonexistent: an id or slug that matches nothing;
 - none: the URL names no object.
 Outcomes: ok (the request was let through: 2xx, or a redirect that is not to sign-in), login (sent to sign in,
-including the admin site's sign-in), two-factor (sent to set up or enter a second factor), or the 4xx status
+including the admin site's sign-in), two-factor (sent to set up or enter a second factor), admin-index (sent to
+the admin's index page), or the 4xx status
 (400 and 409 mean the request was authorised and then refused for its content). A 5xx is never acceptable.
 Web forms are posted empty; API changes send a real change (a new title, with the action's current version) so
 that the permission check, not validation, decides the answer.
@@ -22,16 +23,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actions import services as action_services
-from actions.models import Action
+from actions.models import Action, PlanDeadlineRule
 from api.services import api_token_create
 from calendars.services import calendar_token_reset
-from reminders.models import Delivery, Kind
+from dashboards.models import BoardPackSchedule
+from reminders.models import Delivery, Kind, ReminderPolicy
 from tests import factories as f
+from tests.security.admin_matrix import admin_entries, admin_placeholders
 
 MATRIX_FILE = Path(__file__).with_name("authorisation_matrix.yaml")
 PERSONAS = (
@@ -145,11 +152,32 @@ def plant(world) -> Planted:
         "import_token": kinds("no-such-upload", "no-such-upload", "no-such-upload", "no-such-upload"),
         "reset": kinds("MQ", "MQ", "MQ", "MQ"),
     }
+    _plant_admin_rows(world)
+    planted.values |= admin_placeholders(planted.values)
     return planted
 
 
+def _plant_admin_rows(world) -> None:
+    """The administrator persona has staff status, as the service's administrator does, so that the admin site
+    is tried with someone allowed in; and a row for each admin page that lists rows nothing above creates."""
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save(update_fields=["is_staff", "is_superuser"])
+    Group.objects.create(name="Matrix group")
+    AccessAttempt.objects.create(username="officer", ip_address="192.0.2.1", failures_since_start=1)
+    AccessLog.objects.create(username="officer", ip_address="192.0.2.1")
+    AccessFailureLog.objects.create(username="officer", ip_address="192.0.2.1", locked_out=False)
+    TOTPDevice.objects.create(user=world.manager, name="Matrix app", confirmed=True)
+    StaticDevice.objects.create(user=world.manager, name="Matrix codes", confirmed=True)
+    PlanDeadlineRule.objects.get_or_create(
+        kind=PlanDeadlineRule._meta.get_field("kind").choices[0][0], defaults={"working_days": 20}
+    )
+    ReminderPolicy.objects.get_or_create(area=world.area)
+    BoardPackSchedule.objects.get_or_create(area=world.area, defaults={"working_days_before": 5})
+
+
 def load_matrix() -> dict:
-    return yaml.safe_load(MATRIX_FILE.read_text(encoding="utf-8"))
+    """The YAML file's entries and the Django admin's, which admin_matrix.py generates from one explicit rule."""
+    return yaml.safe_load(MATRIX_FILE.read_text(encoding="utf-8")) | admin_entries()
 
 
 def expected(entry: dict, method: str, obj: str, persona: str) -> str:
@@ -186,6 +214,8 @@ def classify(response) -> str:
         location = response.get("Location", "")
         if "/accounts/login/" in location or "/admin/login/" in location:
             return "login"
+        if location == "/admin/":
+            return "admin-index"
         if "/accounts/two-factor/set-up/" in location or "/accounts/two-factor/verify/" in location:
             return "two-factor"
         return "ok"

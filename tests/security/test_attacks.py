@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from actions.models import Evidence, ProgressUpdate
+from actions import services as action_services
+from actions.models import Action, Evidence, ProgressUpdate
 from tests import factories as f
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -247,3 +251,175 @@ def test_script_payloads_in_emails_are_text_and_escaped_in_html(world):
         if kind == "text/html":
             assert XSS not in content
             assert "&lt;script&gt;" in content
+
+
+# A second payload without a slash, which survives in a file name (a slash would end the name there).
+IMG = "<img src=x onerror=alert(1)>"
+IMG_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+TODAY = dt.date(2026, 3, 4)
+
+
+@pytest.fixture
+def hostile(world, django_capture_on_commit_callbacks):
+    """Script payloads in every kind of text people type: names, a file name, reasons, titles, measure names."""
+    with (
+        time_machine.travel(dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC), tick=False),
+        django_capture_on_commit_callbacks() as notifications,
+    ):
+        world.area.name = f"Northshire {XSS}"
+        world.area.save()
+        world.icb.name = f"ICB {IMG}"
+        world.icb.save()
+        world.officer.first_name, world.officer.last_name = XSS, IMG
+        world.officer.email = "officer@northshire.example"
+        world.officer.save()
+        plan = f.ActionPlanFactory(area=world.area, title=f"Plan {XSS}")
+        revised, sent_back, cancelled = (
+            f.ActionFactory(
+                plan=plan,
+                reference=f"1.{number}",
+                title=f"Action {number} {XSS}",
+                lead_organisation=world.council,
+                lead_officer=world.officer,
+                supporting_organisations=[world.icb],
+                due_date=TODAY - dt.timedelta(days=2),
+            )
+            for number in (1, 2, 3)
+        )
+        action_services.progress_update_create(
+            action=revised,
+            author=world.officer,
+            text=f"Update {XSS}",
+            rag="amber",
+            percent_complete=50,
+            files=[SimpleUploadedFile(f"{IMG}.pdf", PDF, content_type="application/pdf")],
+        )
+        action_services.action_revise_due_date(
+            action_id=revised.pk,
+            user=world.manager,
+            expected_version=Action.objects.get(pk=revised.pk).version,
+            new_due_date=TODAY + dt.timedelta(days=30),
+            reason=f"Revised because {XSS}",
+        )
+        action_services.action_complete(action=sent_back, user=world.officer, statement=f"Done {XSS}")
+        action_services.action_send_back(
+            action=Action.objects.get(pk=sent_back.pk), user=world.chair, reason=f"Sent back because {XSS}"
+        )
+        action_services.action_cancel(action=cancelled, user=world.manager, reason=f"Cancelled because {XSS}")
+        for day in (TODAY - dt.timedelta(days=30), TODAY - dt.timedelta(days=2), TODAY + dt.timedelta(days=14)):
+            f.BoardMeetingFactory(area=world.area, date=day, title=f"Board {XSS}")
+        measure = f.MeasureFactory(area=world.area, name=f"Measure {XSS}")
+        f.MeasureValueFactory(measure=measure)
+    # The emails about the due date and the sending back are owed once the changes commit.
+    for notify in notifications:
+        notify()
+    return plan, revised, sent_back, cancelled
+
+
+def test_script_payloads_in_names_file_names_reasons_meetings_and_measures_are_text_on_every_page(
+    client, world, hostile
+):
+    plan, revised, sent_back, cancelled = hostile
+    evidence = Evidence.objects.get(update__action=revised)
+    assert IMG in evidence.original_name  # the name is kept as typed, to be shown as text
+    pages = {
+        "manager": [
+            "/",
+            "/areas/northshire/",
+            "/actions/",
+            "/actions/?q=script",
+            f"/plans/{plan.pk}/",
+            *(f"/actions/{a.pk}/" for a in (revised, sent_back, cancelled)),
+            f"/actions/{revised.pk}/edit/",
+            f"/actions/{revised.pk}/due-date/",
+            f"/actions/{revised.pk}/update/",
+            "/areas/northshire/dashboard/",
+            "/areas/northshire/measures/values/new/",
+            "/reminders/deliveries/",
+        ],
+        "officer": ["/my-actions/", f"/actions/{revised.pk}/complete/"],
+        "chair": ["/areas/northshire/dashboard/", f"/actions/{sent_back.pk}/"],
+        "adviser": ["/national/"],
+        "admin": [
+            f"/admin/actions/action/{revised.pk}/change/",
+            f"/admin/actions/evidence/{evidence.pk}/change/",
+            "/admin/actions/measure/",
+            "/admin/inspections/localarea/",
+        ],
+    }
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save()
+    shown = ""
+    for persona, urls in pages.items():
+        client.force_login(getattr(world, persona))
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (persona, url)
+            html = response.content.decode()
+            assert XSS not in html and IMG not in html, f"raw script payload on {url} for {persona}"
+            shown += html
+    # Each typed text did reach a page, escaped: so the checks above looked at the right places.
+    for text in (
+        "Northshire &lt;script&gt;",
+        f"ICB {IMG_ESCAPED}",
+        f"{IMG_ESCAPED}.pdf",
+        "Revised because &lt;script&gt;",
+        "Sent back because &lt;script&gt;",
+        "Cancelled because &lt;script&gt;",
+        "Board &lt;script&gt;",
+        "Measure &lt;script&gt;",
+        "Done &lt;script&gt;",
+    ):
+        assert text in shown, f"{text!r} is shown nowhere"
+
+
+def test_script_payloads_are_plain_text_in_exports_and_the_board_pack(client, world, hostile, tmp_path):
+    _, revised, _, _ = hostile
+    client.force_login(world.manager)
+    exported = client.get("/actions/?export=csv")
+    content = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert any(f"Action 1 {XSS}" in cell for row in rows for cell in row)  # as typed: a CSV is text
+    book = load_workbook(io.BytesIO(client.get(f"/plans/{revised.plan_id}/export.xlsx").content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value]
+    assert any(c.value == f"Action 1 {XSS}" and c.data_type == "s" for c in cells)
+    with time_machine.travel(dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        pack = client.get(
+            "/areas/northshire/board-pack/", {"meeting": (TODAY - dt.timedelta(days=2)).isoformat(), "format": "pdf"}
+        )
+    assert pack.status_code == 200
+    source = tmp_path / "pack.pdf"
+    source.write_bytes(pack.content)
+    text = subprocess.run(["pdftotext", str(source), "-"], capture_output=True, check=True, text=True).stdout
+    # Had the PDF's HTML not escaped them, the payloads would be markup, not text on the page.
+    assert "Board <script>" in text and "Measure <script>" in text
+
+
+def test_script_payloads_in_reasons_and_titles_are_escaped_in_every_email(world, hostile):
+    from django.core import mail
+
+    from inspections.models import BoardMeeting
+    from reminders import services as reminder_services
+    from reminders.models import Delivery, Kind
+
+    world.chair.email = "chair@northshire.example"
+    world.chair.save()
+    meeting = BoardMeeting.objects.filter(area=world.area).order_by("-date").first()
+    Delivery.objects.create(
+        meeting=meeting, recipient=world.chair, kind=Kind.BOARD_PACK, period_key="pack", scheduled_for=TODAY
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 4, 7, 0, tzinfo=dt.UTC), tick=False):
+        reminder_services.reminders_sweep(day=TODAY)
+        reminder_services.weekly_digest_sweep(day=TODAY)
+        reminder_services.delivery_send_now(ids=list(Delivery.objects.values_list("pk", flat=True)))
+    kinds = set(Delivery.objects.filter(status=Delivery.Status.SENT).values_list("kind", flat=True))
+    assert {Kind.DUE_DATE_REVISED, Kind.SENT_BACK, Kind.BOARD_PACK} <= kinds, kinds
+    assert mail.outbox
+    plain = ""
+    for message in mail.outbox:
+        plain += message.subject + message.body
+        for content, kind in message.alternatives:
+            if kind == "text/html":
+                assert XSS not in content and IMG not in content, message.subject
+    for text in (f"Revised because {XSS}", f"Sent back because {XSS}", f"Action 1 {XSS}"):
+        assert text in plain, f"{text!r} is in no email"

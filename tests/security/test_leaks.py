@@ -6,18 +6,22 @@ Objects marked SECRET are planted in Southshire; every persona who works in Nort
 from __future__ import annotations
 
 import datetime as dt
+import io
+import subprocess
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from openpyxl import load_workbook
 
 from actions import services as action_services
+from actions.models import Action, ActionPlan, Measure
 from api.services import api_token_create
 from calendars.services import calendar_token_reset
 from reminders import services as reminder_services
-from reminders.models import Delivery
+from reminders.models import Delivery, Kind
 from tests import factories as f
 
 SECRET = "SOUTHSHIRE-SECRET"
@@ -183,3 +187,142 @@ def test_the_planted_data_is_visible_where_it_belongs(client, world, planted):
     assert SECRET in body(client.get("/actions/?q=SECRET&export=csv"))
     _, key = api_token_create(user=world.other_officer, name="control")
     assert SECRET in body(Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/actions/?search=SECRET"))
+
+
+# Board packs, the delivery log and the other exports. A Southshire board meeting and the Southshire deliveries
+# carry the secret too; the Northshire board meets on the same days, so a pack that mixed areas would show it.
+
+NORTHSHIRE_MEETING = dt.date(2026, 3, 2)
+NEXT_MEETING = dt.date(2026, 3, 18)
+
+
+@pytest.fixture
+def boards(world, planted):
+    f.BoardMeetingFactory(area=world.area, date=NORTHSHIRE_MEETING - dt.timedelta(days=28), title="Northshire board")
+    ours = f.BoardMeetingFactory(area=world.area, date=NORTHSHIRE_MEETING, title="Northshire board")
+    f.BoardMeetingFactory(area=world.area, date=NEXT_MEETING, title="Northshire board")
+    theirs = [
+        f.BoardMeetingFactory(area=world.other_area, date=day, title=f"{SECRET} board")
+        for day in (NORTHSHIRE_MEETING - dt.timedelta(days=28), NORTHSHIRE_MEETING, NEXT_MEETING)
+    ]
+    f.MeasureValueFactory(measure=Measure.objects.get(area=world.other_area))
+    for action in Action.objects.filter(plan__area=world.other_area):
+        Delivery.objects.create(
+            action=action,
+            recipient=world.other_officer,
+            kind=Kind.OVERDUE,
+            period_key="2026-03-04",
+            scheduled_for=TODAY,
+        )
+    Delivery.objects.create(
+        meeting=theirs[-1],
+        recipient=world.other_officer,
+        kind=Kind.BOARD_PACK,
+        period_key=f"meeting-{theirs[-1].pk}",
+        scheduled_for=TODAY,
+    )
+    return ours, theirs
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    """The PDF's text as poppler's pdftotext extracts it: what a reader, a screen reader or a search would get."""
+    source = tmp_path / "pack.pdf"
+    source.write_bytes(content)
+    result = subprocess.run(["pdftotext", "-layout", str(source), "-"], capture_output=True, check=True, text=True)
+    return result.stdout
+
+
+def xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content))
+    return " ".join(str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r if c.value is not None)
+
+
+def pack_download(client, **query):
+    with time_machine.travel(dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        return client.get("/areas/northshire/board-pack/", {"meeting": NORTHSHIRE_MEETING.isoformat(), **query})
+
+
+@pytest.mark.parametrize("persona", NORTHSHIRE_PERSONAS)
+def test_board_pack_pdf_and_workbook_show_nothing_from_another_area(client, world, boards, persona, tmp_path):
+    client.force_login(getattr(world, persona))
+    pdf = pack_download(client, format="pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content, tmp_path)
+    assert "Northshire" in text and "Northshire action" in text  # the text really was extracted
+    assert SECRET not in text and "Southshire" not in text
+    workbook = pack_download(client, format="xlsx")
+    assert workbook.status_code == 200
+    text = xlsx_text(workbook.content)
+    assert "Northshire" in text
+    assert SECRET not in text and "Southshire" not in text
+
+
+def test_a_board_pack_cannot_be_pointed_at_another_areas_plan(client, world, boards, tmp_path):
+    """The pack's plan is a hidden field: a plan of another area must not bring that plan into the pack."""
+    other_plan = ActionPlan.objects.get(area=world.other_area)
+    client.force_login(world.chair)
+    for query in ({"format": "pdf", "plan": other_plan.pk}, {"format": "xlsx", "plan": other_plan.pk}):
+        response = pack_download(client, **query)
+        if response.status_code == 200:
+            text = pdf_text(response.content, tmp_path) if query["format"] == "pdf" else xlsx_text(response.content)
+            assert SECRET not in text and "Southshire" not in text
+        else:
+            assert response.status_code in (302, 404)
+    page = client.get("/areas/northshire/dashboard/", {"plan": other_plan.pk}, follow=True)
+    assert SECRET not in body(page)
+    # And another area's pack is simply not found.
+    assert client.get("/areas/southshire/board-pack/", {"meeting": NORTHSHIRE_MEETING.isoformat()}).status_code == 404
+
+
+def test_the_board_pack_email_carries_nothing_from_another_area(world, boards, tmp_path):
+    ours, _ = boards
+    world.chair.email = "chair@northshire.example"
+    world.chair.save()
+    Delivery.objects.create(
+        meeting=ours, recipient=world.chair, kind=Kind.BOARD_PACK, period_key=f"meeting-{ours.pk}", scheduled_for=TODAY
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 4, 7, 0, tzinfo=dt.UTC), tick=False):
+        reminder_services.delivery_send_now(
+            ids=list(Delivery.objects.filter(recipient=world.chair).values_list("pk", flat=True))
+        )
+    [message] = [m for m in mail.outbox if world.chair.email in m.to]
+    text = message.subject + message.body + "".join(str(content) for content, _ in message.alternatives)
+    assert "Northshire" in text and SECRET not in text
+    attachments = {name: content for name, content, _ in message.attachments}
+    assert len(attachments) == 2, list(attachments)
+    for name, content in attachments.items():
+        text = pdf_text(content, tmp_path) if name.endswith(".pdf") else xlsx_text(content)
+        assert "Northshire" in text, name
+        assert SECRET not in text and "Southshire" not in text, name
+
+
+@pytest.mark.parametrize("query", ["", "?kind=board_pack", "?kind=overdue", "?status=pending", "?date=2026-03-04"])
+def test_the_delivery_log_shows_nothing_from_another_area(client, world, boards, query):
+    assert Delivery.objects.filter(action__plan__area=world.other_area).exists()  # there is something to leak
+    client.force_login(world.manager)
+    response = client.get(f"/reminders/deliveries/{query}")
+    assert response.status_code == 200
+    assert SECRET not in body(response) and "Southshire" not in body(response)
+    client.force_login(world.admin)  # control: the administrator sees the whole ledger
+    assert SECRET in body(client.get("/reminders/deliveries/?kind=overdue"))
+
+
+@pytest.mark.parametrize("persona", NORTHSHIRE_PERSONAS)
+def test_plan_and_overview_exports_show_nothing_from_another_area(client, world, boards, persona):
+    client.force_login(getattr(world, persona))
+    plan = ActionPlan.objects.get(area=world.area)
+    response = client.get(f"/plans/{plan.pk}/export.xlsx")
+    assert response.status_code == 200
+    text = xlsx_text(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert "Northshire action" in text and SECRET not in text
+    other_plan = ActionPlan.objects.get(area=world.other_area)
+    assert client.get(f"/plans/{other_plan.pk}/export.xlsx").status_code == 404
+    overview = client.get("/national/?download=xlsx")
+    if persona == "adviser":
+        assert overview.status_code == 200
+        text = xlsx_text(overview.content)
+        assert "Northshire" in text and "Southshire" not in text and SECRET not in text
+    else:
+        assert overview.status_code == 403
+    template = client.get("/plans/import-template.xlsx")
+    assert template.status_code == 200 and SECRET not in xlsx_text(template.content)
