@@ -226,9 +226,10 @@ class PermanentFailure(Exception):
     """Retrying cannot help (for example a rendering error or a refused address)."""
 
 
-def delivery_email_send(delivery: Delivery, notify_client=None) -> str:
+def delivery_email_send(delivery: Delivery, notify_client=None, connection=None) -> str:
     """Send the row's email by SMTP (or GOV.UK Notify when NOTIFY_API_KEY is set); returns a provider id if
-    any."""
+    any. With `connection` (a mail backend), the message goes over it, opened first if need be and left open
+    for the next message of the batch."""
     if not delivery.recipient.email:
         raise PermanentFailure("The recipient has no email address.")
     try:
@@ -240,6 +241,9 @@ def delivery_email_send(delivery: Delivery, notify_client=None) -> str:
         raise PermanentFailure(f"The email could not be written: {exc.__class__.__name__}: {exc}") from exc
     if settings.NOTIFY_API_KEY or notify_client is not None:
         return notify_send(delivery, message, client=notify_client)
+    if connection is not None:
+        connection.open()
+        message.connection = connection
     message.send(fail_silently=False)
     return ""
 
