@@ -10,6 +10,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Callable
 from datetime import timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from billiard.exceptions import SoftTimeLimitExceeded
@@ -18,9 +19,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from send_tracker.working_days import working_days_between
+from send_tracker import working_days
 
 from .models import Kind
+
+# Counted day by day; a batch of emails asks for the same few hundred (day, due date) pairs again and again.
+working_days_between = lru_cache(maxsize=4096)(working_days.working_days_between)
 
 if TYPE_CHECKING:
     from actions.models import Action
