@@ -352,7 +352,7 @@ def _enqueue_on_commit(ids) -> None:
     """
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: _enqueue_all(ids), robust=True)
+        transaction.on_commit(lambda: deliveries_enqueue(ids), robust=True)
 
 
 def batch_size() -> int:
@@ -364,27 +364,28 @@ def batch_size() -> int:
 
 def deliveries_enqueue(ids: list[int], *, countdown: float | None = None) -> None:
     """Publish the wake-up calls: one message per batch of rows (a lone row keeps the one-row task), so the
-    broker and the worker's per-task costs are paid once per batch rather than once per email."""
+    broker's and the worker's per-task costs are paid once per batch rather than once per email.
+
+    A broker that is down stops the publishing with a warning: the rows stay pending and the reaper enqueues
+    them once it is back.
+    """
     from .tasks import deliver, deliver_batch
 
     size = batch_size()
     for start in range(0, len(ids), size):
         batch = ids[start : start + size]
-        if countdown:
-            task, args = (deliver, (batch[0],)) if len(batch) == 1 else (deliver_batch, (batch,))
-            task.apply_async(args, countdown=countdown)
-        elif len(batch) == 1:
-            deliver.delay(batch[0])
-        else:
-            deliver_batch.delay(batch)
-
-
-def _enqueue_all(ids: list[int]) -> None:
-    try:
-        deliveries_enqueue(ids)
-    except (KombuOperationalError, OSError) as exc:
-        # Each further attempt would wait for the broker again; the reaper will pick them all up.
-        logger.warning("Broker unavailable (%s); deliveries stay pending for the reaper.", exc)
+        try:
+            if countdown:
+                task, args = (deliver, (batch[0],)) if len(batch) == 1 else (deliver_batch, (batch,))
+                task.apply_async(args, countdown=countdown)
+            elif len(batch) == 1:
+                deliver.delay(batch[0])
+            else:
+                deliver_batch.delay(batch)
+        except (KombuOperationalError, OSError) as exc:
+            # Each further attempt would wait for the broker again.
+            logger.warning("Broker unavailable (%s); %s deliveries stay pending for the reaper.", exc, len(ids) - start)
+            return
 
 
 def reminders_sweep(*, day: date, dry_run: bool = False) -> SweepResult:
