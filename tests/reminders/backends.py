@@ -56,3 +56,15 @@ class CutOffOnSecond(Counting):
 
             raise SoftTimeLimitExceeded()
         return super().send_messages(email_messages)
+
+
+class SendingRowsCounter(Counting):
+    """Records, at each message, how many ledger rows are "sending" (claimed and not settled)."""
+
+    seen: list[int] = []
+
+    def send_messages(self, email_messages):
+        from reminders.models import Delivery
+
+        SendingRowsCounter.seen.append(Delivery.objects.filter(status=Delivery.Status.SENDING).count())
+        return super().send_messages(email_messages)

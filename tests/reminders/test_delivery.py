@@ -307,3 +307,17 @@ def test_the_batch_task_enqueues_its_retries_in_one_message(delivery, settings, 
     assert args == ([row.pk for row in rows],)
     waits = Delivery.objects.values_list("next_attempt_at", flat=True)
     assert countdown > 0 and all(w is not None for w in waits)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_batch_has_one_row_sending_at_a_time(delivery, settings, counting_backend):
+    """A worker that dies mid-batch leaves only the email in flight ambiguous: the rows before it are settled
+    and the rows after it not yet claimed."""
+    from tests.reminders import backends
+
+    settings.EMAIL_BACKEND = "tests.reminders.backends.SendingRowsCounter"
+    backends.SendingRowsCounter.seen = []
+    rows = more_rows(delivery, 5)
+    services.delivery_send_batch(delivery_ids=[row.pk for row in rows])
+    assert backends.SendingRowsCounter.seen == [1, 1, 1, 1, 1]
+    assert not Delivery.objects.exclude(status=Status.SENT).exists()
