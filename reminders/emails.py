@@ -10,6 +10,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Callable
 from datetime import timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from billiard.exceptions import SoftTimeLimitExceeded
@@ -18,9 +19,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from send_tracker.working_days import working_days_between
+from send_tracker import working_days
 
 from .models import Kind
+
+# Counted day by day; a batch of emails asks for the same few hundred (day, due date) pairs again and again.
+working_days_between = lru_cache(maxsize=4096)(working_days.working_days_between)
 
 if TYPE_CHECKING:
     from actions.models import Action
@@ -226,9 +230,10 @@ class PermanentFailure(Exception):
     """Retrying cannot help (for example a rendering error or a refused address)."""
 
 
-def delivery_email_send(delivery: Delivery, notify_client=None) -> str:
+def delivery_email_send(delivery: Delivery, notify_client=None, connection=None) -> str:
     """Send the row's email by SMTP (or GOV.UK Notify when NOTIFY_API_KEY is set); returns a provider id if
-    any."""
+    any. With `connection` (a mail backend), the message goes over it, opened first if need be and left open
+    for the next message of the batch."""
     if not delivery.recipient.email:
         raise PermanentFailure("The recipient has no email address.")
     try:
@@ -240,6 +245,9 @@ def delivery_email_send(delivery: Delivery, notify_client=None) -> str:
         raise PermanentFailure(f"The email could not be written: {exc.__class__.__name__}: {exc}") from exc
     if settings.NOTIFY_API_KEY or notify_client is not None:
         return notify_send(delivery, message, client=notify_client)
+    if connection is not None:
+        connection.open()
+        message.connection = connection
     message.send(fail_silently=False)
     return ""
 

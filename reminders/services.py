@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from billiard.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
@@ -118,9 +120,13 @@ def reminders_due(day: date) -> list[Planned]:
     """Every ledger row the sweep owes for `day`, before looking at what the ledger already holds.
 
     1. Load the policies, the reachable users and who is copied in on escalations (a handful of queries).
-    2. Scan open actions due on or before the furthest "due soon" horizon (the partial index on open actions).
-    3. Ask the pure date rules (reminders.policy) which kinds each action calls for today.
-    4. Leave out escalations already in the ledger (each is sent once per due date).
+    2. Work out in Python, once per distinct policy and due date, which kinds each due date calls for today
+       (reminders.policy, with its working days): a few thousand dates, however many actions there are.
+    3. One SQL statement joins those rules to the open actions due on those dates (the partial index on open
+       actions) and leaves out escalations already in the ledger (each is sent once per due date), so only
+       actions with something due today come back to Python.
+    4. Each of those is addressed: the lead officer, or the plan managers or board when nobody reachable leads
+       it or for an escalation.
     5. Reminders for people who chose a daily digest are bundled: marked "in digest", plus one digest row
        each.
     """
@@ -128,46 +134,90 @@ def reminders_due(day: date) -> list[Planned]:
     users = _reachable_users()
     managers = _plan_managers_by_organisation(users)
     board = _board_alert_recipients_by_area(users)
-    furthest = max((n for p in (default, *overrides.values()) for n in p.before_due), default=0)
-    # Calendar days comfortably covering `furthest` working days, even across Christmas.
-    horizon = day + timedelta(days=furthest * 2 + 14)
-    actions = (
-        Action.objects.filter(status__in=Action.OPEN_STATUSES, due_date__lte=horizon)
-        .values_list("pk", "due_date", "plan__area_id", "lead_officer_id", "lead_organisation_id")
-        .order_by("pk")
-    )
-    # Escalations are once per due date: those already in the ledger are not planned again, so a long-overdue
-    # action is not re-planned (and counted as due) every day.
-    escalated = set(
-        Delivery.objects.filter(
-            kind__in=[Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD], action__status__in=Action.OPEN_STATUSES
-        ).values_list("action_id", "kind", "period_key")
-    )
     planned: list[Planned] = []
     digest_recipients: set[int] = set()
-    for action_id, due, area_id, lead_id, lead_org_id in actions.iterator(chunk_size=2000):
-        policy = overrides.get(area_id, default)
-        for kind, period_key in reminder_kinds_on(due, day, policy):
-            if (action_id, kind, period_key) in escalated:
-                continue
-            if kind == Kind.ESCALATION_MANAGERS:
-                recipients = managers.get(lead_org_id, [])
-            elif kind == Kind.ESCALATION_BOARD:
-                recipients = board.get(area_id, [])
-            elif lead_id in users:
-                recipients = [lead_id]
-            else:
-                # Nobody (reachable) leads it: the lead organisation's plan managers hear instead.
-                recipients = managers.get(lead_org_id, [])
-            for user_id in recipients:
-                status = Status.PENDING
-                if kind in DIGESTIBLE_KINDS and users[user_id] == User.ReminderDelivery.DAILY_DIGEST:
-                    status = Status.IN_DIGEST
-                    digest_recipients.add(user_id)
-                planned.append(Planned(action_id, user_id, kind, period_key, day, status))
+    for action_id, area_id, lead_id, lead_org_id, kind, period_key in _actions_due(day, default, overrides):
+        if kind == Kind.ESCALATION_MANAGERS:
+            recipients = managers.get(lead_org_id, [])
+        elif kind == Kind.ESCALATION_BOARD:
+            recipients = board.get(area_id, [])
+        elif lead_id in users:
+            recipients = [lead_id]
+        else:
+            # Nobody (reachable) leads it: the lead organisation's plan managers hear instead.
+            recipients = managers.get(lead_org_id, [])
+        for user_id in recipients:
+            status = Status.PENDING
+            if kind in DIGESTIBLE_KINDS and users[user_id] == User.ReminderDelivery.DAILY_DIGEST:
+                status = Status.IN_DIGEST
+                digest_recipients.add(user_id)
+            planned.append(Planned(action_id, user_id, kind, period_key, day, status))
     for user_id in sorted(digest_recipients):
         planned.append(Planned(None, user_id, Kind.DAILY_DIGEST, day.isoformat(), day))
     return planned
+
+
+def _reminder_rules(day: date, policies: list[Policy], earliest: date, latest: date) -> list[tuple]:
+    """(policy number, due date, kind, period key) for every due date from `earliest` to `latest` that calls
+    for something on `day` under each policy: the date rules run once per date, not once per action."""
+    rules = []
+    for number, policy in enumerate(policies):
+        due = earliest
+        while due <= latest:
+            for kind, period_key in reminder_kinds_on(due, day, policy):
+                rules.append((number, due, kind, period_key))
+            due += timedelta(days=1)
+    return rules
+
+
+def _actions_due(day: date, default: Policy, overrides: dict[int, Policy]) -> list[tuple]:
+    """(action, area, lead officer, lead organisation, kind, period key) for each open action with a reminder
+    or escalation due on `day` that the ledger does not already hold as an escalation, in one statement."""
+    furthest = max((n for p in (default, *overrides.values()) for n in p.before_due), default=0)
+    # Calendar days comfortably covering `furthest` working days, even across Christmas.
+    horizon = day + timedelta(days=furthest * 2 + 14)
+    open_actions = Action.objects.filter(status__in=Action.OPEN_STATUSES)
+    earliest = open_actions.order_by("due_date").values_list("due_date", flat=True).first()
+    if earliest is None:
+        return []
+    # Areas sharing the same numbers share one set of rules.
+    policies = [default, *sorted(set(overrides.values()) - {default}, key=repr)]
+    number = {policy: n for n, policy in enumerate(policies)}
+    area_policy = [(area_id, number[policy]) for area_id, policy in overrides.items() if policy != default]
+    rules = _reminder_rules(day, policies, earliest, horizon)
+    if not rules:
+        return []
+    plan_field = Action._meta.get_field("plan")
+    sql = f"""
+        WITH rule (policy, due_date, kind, period_key, position) AS (
+            SELECT * FROM unnest(%s::int[], %s::date[], %s::text[], %s::text[]) WITH ORDINALITY
+        ), area_policy (area_id, policy) AS (
+            SELECT * FROM unnest(%s::bigint[], %s::int[])
+        )
+        SELECT a.id, p.area_id, a.lead_officer_id, a.lead_organisation_id, rule.kind, rule.period_key
+        FROM {Action._meta.db_table} a
+        JOIN {plan_field.related_model._meta.db_table} p ON p.id = a.{plan_field.column}
+        LEFT JOIN area_policy ON area_policy.area_id = p.area_id
+        JOIN rule ON rule.due_date = a.due_date AND rule.policy = COALESCE(area_policy.policy, 0)
+        WHERE a.status = ANY(%s) AND a.due_date = ANY(%s::date[])
+          AND NOT (rule.kind = ANY(%s) AND EXISTS (
+              SELECT 1 FROM {Delivery._meta.db_table} d
+              WHERE COALESCE(d.action_id, 0) = a.id AND d.kind = rule.kind AND d.period_key = rule.period_key
+          ))
+        ORDER BY a.id, rule.position
+    """  # noqa: S608 - table names from the models; every value is a parameter
+    columns = list(zip(*rules, strict=True))
+    params = [
+        *[list(column) for column in columns],
+        [area_id for area_id, _ in area_policy],
+        [n for _, n in area_policy],
+        list(Action.OPEN_STATUSES),
+        sorted(set(columns[1])),
+        [Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def weekly_digests_due(day: date) -> list[Planned]:
@@ -221,8 +271,42 @@ def _not_yet_in_ledger(planned: list[Planned]) -> list[Planned]:
     return [p for p in planned if p.natural_key not in existing]
 
 
+def _insert_new(planned: list[Planned]) -> list[tuple[int, tuple[int, int, str, str], str]]:
+    """Insert the rows, skipping any the ledger already holds, and return (id, natural key, status) of those
+    actually inserted: `INSERT ... ON CONFLICT DO NOTHING RETURNING`, which bulk_create cannot do while ignoring
+    conflicts.
+
+    One statement for any number of rows: the varying columns go as one array each and are unnested, the
+    others are constants. (One parameter per value, as bulk_create sends them, cost ten times the insert itself
+    in quoting thousands of parameters.)
+    """
+    if not planned:
+        return []
+    table = Delivery._meta.db_table
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (action_id, meeting_id, recipient_id, kind, period_key, scheduled_for, status,"  # noqa: S608
+            " attempts, last_error, provider_id, created_at) "
+            "SELECT *, 0, '', '', %s FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::text[],"
+            " %s::date[], %s::text[]) "
+            "ON CONFLICT DO NOTHING RETURNING id, action_id, recipient_id, kind, period_key, status",
+            [
+                now,
+                [p.action_id for p in planned],
+                [p.meeting_id for p in planned],
+                [p.recipient_id for p in planned],
+                [p.kind for p in planned],
+                [p.period_key for p in planned],
+                [p.scheduled_for for p in planned],
+                [p.status for p in planned],
+            ],
+        )
+        return [(pk, (action_id or 0, *key), status) for pk, action_id, *key, status in cursor.fetchall()]
+
+
 def ledger_insert(*, day: date, planned: list[Planned], dry_run: bool = False) -> SweepResult:
-    """Insert the planned rows that the ledger lacks, and enqueue the pending ones once the insert has
+    """Insert the planned rows that the ledger lacks, and enqueue the new pending ones once the insert has
     committed.
 
     Running it twice, or twice at once, adds nothing: `ON CONFLICT DO NOTHING` under the ledger's unique
@@ -233,26 +317,34 @@ def ledger_insert(*, day: date, planned: list[Planned], dry_run: bool = False) -
         result.new = _not_yet_in_ledger(planned)
         return result
     with transaction.atomic():
-        result.new = _not_yet_in_ledger(planned)
-        before = Delivery.objects.count()
-        Delivery.objects.bulk_create([p.as_row() for p in planned], ignore_conflicts=True, batch_size=1000)
-        result.created = Delivery.objects.count() - before
-        pending = {p.natural_key for p in planned if p.status == Status.PENDING}
-        if pending:
-            # Wake a worker only for the rows this call planned, not every pending row of the same kind.
-            rows = Delivery.objects.filter(
-                status=Status.PENDING,
-                attempts=0,
-                recipient_id__in={key[1] for key in pending},
-                kind__in={key[2] for key in pending},
-                period_key__in={key[3] for key in pending},
-            ).values_list("pk", "action_id", "recipient_id", "kind", "period_key")
-            _enqueue_on_commit(pk for pk, action_id, *rest in rows if (action_id or 0, *rest) in pending)
+        inserted = _insert_new(planned)
+        result.created = len(inserted)
+        new_keys = {key for _, key, _ in inserted}
+        result.new = [p for p in planned if p.natural_key in new_keys]
+        pending = [pk for pk, _, status in inserted if status == Status.PENDING]
+        older = {p.natural_key for p in planned if p.status == Status.PENDING and p.natural_key not in new_keys}
+        _enqueue_on_commit(pending + _still_waiting(older))
     return result
 
 
+def _still_waiting(keys: set[tuple[int, int, str, str]]) -> list[int]:
+    """Rows planned again that an earlier call inserted and no worker has tried yet (its wake-up may have been
+    lost): a rerun wakes a worker for them at once rather than leaving them to the reaper. Nothing to look up
+    on an ordinary day, when every planned row is new."""
+    if not keys:
+        return []
+    rows = Delivery.objects.filter(
+        status=Status.PENDING,
+        attempts=0,
+        recipient_id__in={key[1] for key in keys},
+        kind__in={key[2] for key in keys},
+        period_key__in={key[3] for key in keys},
+    ).values_list("pk", "action_id", "recipient_id", "kind", "period_key")
+    return [pk for pk, action_id, *rest in rows if (action_id or 0, *rest) in keys]
+
+
 def _enqueue_on_commit(ids) -> None:
-    """Wake a worker for each row once the transaction that wrote the rows has committed.
+    """Wake workers for the rows once the transaction that wrote them has committed.
 
     Like Celery's `delay_on_commit`, so a worker never looks for a row that is not committed yet, but tolerant
     of a broker that is down: the request or command that made the change still succeeds, the rows stay
@@ -260,18 +352,39 @@ def _enqueue_on_commit(ids) -> None:
     """
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: _enqueue_all(ids), robust=True)
+        transaction.on_commit(lambda: deliveries_enqueue(ids), robust=True)
 
 
-def _enqueue_all(ids: list[int]) -> None:
-    from .tasks import deliver
+def batch_size() -> int:
+    """Rows per wake-up message. Each row is still claimed on its own, so the size only spreads the broker's and
+    the worker's per-task costs (and the SMTP connection) over more emails; the task's soft time limit cuts a
+    batch of slow emails (board packs) short and hands the rest back."""
+    return max(1, _setting("REMINDER_BATCH_SIZE", 100))
 
-    for done, delivery_id in enumerate(ids):
+
+def deliveries_enqueue(ids: list[int], *, countdown: float | None = None) -> None:
+    """Publish the wake-up calls: one message per batch of rows (a lone row keeps the one-row task), so the
+    broker's and the worker's per-task costs are paid once per batch rather than once per email.
+
+    A broker that is down stops the publishing with a warning: the rows stay pending and the reaper enqueues
+    them once it is back.
+    """
+    from .tasks import deliver, deliver_batch
+
+    size = batch_size()
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
         try:
-            deliver.delay(delivery_id)
+            if countdown:
+                task, args = (deliver, (batch[0],)) if len(batch) == 1 else (deliver_batch, (batch,))
+                task.apply_async(args, countdown=countdown)
+            elif len(batch) == 1:
+                deliver.delay(batch[0])
+            else:
+                deliver_batch.delay(batch)
         except (KombuOperationalError, OSError) as exc:
-            # Each further attempt would wait for the broker again; the reaper will pick all of them up.
-            logger.warning("Broker unavailable (%s); %s deliveries stay pending for the reaper.", exc, len(ids) - done)
+            # Each further attempt would wait for the broker again.
+            logger.warning("Broker unavailable (%s); %s deliveries stay pending for the reaper.", exc, len(ids) - start)
             return
 
 
@@ -302,7 +415,7 @@ def action_event_notify(*, action_id: int, kind: str) -> Delivery | None:
     ).first()
 
 
-# --- Sending one row. ---
+# --- Sending: a batch of rows over one connection, each row claimed on its own. ---
 
 
 class Outcome:
@@ -318,6 +431,8 @@ class SendResult:
     outcome: str
     countdown: float = 0.0
     detail: str = ""
+    # The task's soft time limit interrupted this send: the rest of the batch is handed back.
+    cut_off: bool = False
 
 
 def retry_countdown(attempts: int) -> float:
@@ -331,12 +446,36 @@ def retry_countdown(attempts: int) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def _claimable(now) -> Q:
+def _claim(delivery_id: int) -> tuple[Any, int] | None:
+    """The conditional update that takes one row for this worker: (claim time, attempts so far) or None.
+
+    Claimable: pending and not waiting for a retry (a second's tolerance: the retry message may arrive a moment
+    before next_attempt_at on another clock), or "sending" long after its claim (past the task's hard time
+    limit), which means its worker died. One statement, returning the new attempt count.
+    """
+    now = timezone.now()
     stale = now - timedelta(seconds=_setting("REMINDER_SENDING_STALE_SECONDS", 900))
-    # A second's tolerance: the retry message may arrive a moment before next_attempt_at on another clock.
-    ready = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=1))
-    abandoned = Q(status=Status.SENDING, claimed_at__lt=stale, attempts__lt=max_attempts())
-    return (Q(status=Status.PENDING) & ready) | abandoned
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Delivery._meta.db_table} "  # noqa: S608 - the table name comes from the model
+            "SET status = %s, claimed_at = %s, attempts = attempts + 1, next_attempt_at = NULL "
+            "WHERE id = %s AND ("
+            " (status = %s AND (next_attempt_at IS NULL OR next_attempt_at <= %s))"
+            " OR (status = %s AND claimed_at < %s AND attempts < %s)"
+            ") RETURNING attempts",
+            [
+                Status.SENDING,
+                now,
+                delivery_id,
+                Status.PENDING,
+                now + timedelta(seconds=1),
+                Status.SENDING,
+                stale,
+                max_attempts(),
+            ],
+        )
+        row = cursor.fetchone()
+    return (now, row[0]) if row else None
 
 
 def delivery_claim(*, delivery_id: int) -> Any:
@@ -346,11 +485,8 @@ def delivery_claim(*, delivery_id: int) -> Any:
     may be claimed again: that re-send is the one place a duplicate can happen, and only if the dead worker's
     message had already been accepted by the mail server.
     """
-    now = timezone.now()
-    won = Delivery.objects.filter(_claimable(now), pk=delivery_id).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, next_attempt_at=None
-    )
-    return now if won == 1 else None
+    claimed = _claim(delivery_id)
+    return claimed[0] if claimed else None
 
 
 def _settle(delivery_id: int, claimed_at, **fields) -> None:
@@ -363,30 +499,87 @@ def _settle(delivery_id: int, claimed_at, **fields) -> None:
         )
 
 
-def delivery_send(*, delivery_id: int, notify_client=None) -> SendResult:
-    """Send one ledger row.
+class _SettleWithNextClaim:
+    """Holds back the settling update of the row just sent until the next row's claim, and runs both in one
+    transaction: one commit (one flush of the write-ahead log) per email instead of two. Nothing happens between
+    the send and that commit but the loop moving on, so a crash leaves the same single row ambiguous as
+    settling at once would."""
 
-    1. Claim it with a conditional update; if that changes no row, another worker has it (or it is done):
-       stop.
+    def __init__(self) -> None:
+        self.waiting: list[tuple[int, Any, dict]] = []
+
+    def __call__(self, delivery_id: int, claimed_at, **fields) -> None:
+        self.waiting.append((delivery_id, claimed_at, fields))
+
+    def flush(self) -> None:
+        while self.waiting:
+            delivery_id, claimed_at, fields = self.waiting.pop(0)
+            _settle(delivery_id, claimed_at, **fields)
+
+
+def delivery_send(*, delivery_id: int, notify_client=None) -> SendResult:
+    """Send one ledger row (a batch of one)."""
+    return delivery_send_batch(delivery_ids=[delivery_id], notify_client=notify_client)[delivery_id]
+
+
+def delivery_send_batch(*, delivery_ids, notify_client=None) -> dict[int, SendResult]:
+    """Send a batch of ledger rows over one mail server connection; returns each row's outcome.
+
+    The rows are loaded together (one query), then each in turn:
+    1. Claim it with its own conditional update; if that changes no row, another worker has it (or it is
+       done): skip it. Claiming one row at a time keeps at most one row per worker "sending", so a worker
+       that dies leaves only the email in flight ambiguous, as when each row had its own task.
     2. Render and send outside any transaction, since a slow mail server must not hold database locks.
     3. Settle: sent; failed after one attempt for a permanent refusal (5xx); back to pending with a backoff
        for a transient one (connection, timeout, 4xx), or failed once the attempts run out.
+    Cut off by the task's soft time limit, it records the row in flight as a transient failure and hands the
+    rows it did not reach back unclaimed (outcome "retry", no countdown) to be enqueued again.
     """
-    claimed_at = delivery_claim(delivery_id=delivery_id)
-    if claimed_at is None:
-        return SendResult(Outcome.SKIPPED)
-    delivery = Delivery.objects.select_related("recipient", "action__plan__area", "meeting__area").get(pk=delivery_id)
+    ids = list(dict.fromkeys(delivery_ids))
+    rows = Delivery.objects.select_related(
+        "recipient", "action__plan__area", "action__lead_officer", "action__lead_organisation", "meeting__area"
+    ).in_bulk(ids)
+    results: dict[int, SendResult] = {}
+    mail_connection = None if (settings.NOTIFY_API_KEY or notify_client is not None) else get_connection()
+    settle = _SettleWithNextClaim()
+    try:
+        for position, delivery_id in enumerate(ids):
+            delivery = rows.get(delivery_id)
+            with transaction.atomic():
+                settle.flush()
+                claimed = _claim(delivery_id) if delivery is not None else None
+            if claimed is None:
+                results[delivery_id] = SendResult(Outcome.SKIPPED)
+                continue
+            claimed_at, delivery.attempts = claimed
+            results[delivery_id] = result = _send_claimed(delivery, claimed_at, notify_client, mail_connection, settle)
+            if result.cut_off:
+                for later in ids[position + 1 :]:
+                    results[later] = SendResult(Outcome.RETRY)
+                break
+    finally:
+        settle.flush()
+        if mail_connection is not None:
+            _close_quietly(mail_connection)
+    return results
+
+
+def _send_claimed(delivery: Delivery, claimed_at, notify_client, mail_connection, settle) -> SendResult:
     if delivery.kind in DEADLINE_KINDS and not delivery.action.is_open:
-        _settle(
-            delivery_id, claimed_at, status=Status.NOT_NEEDED, last_error="The action was closed before this was sent."
+        settle(
+            delivery.pk, claimed_at, status=Status.NOT_NEEDED, last_error="The action was closed before this was sent."
         )
         return SendResult(Outcome.NOT_NEEDED)
     try:
-        provider_id = emails.delivery_email_send(delivery, notify_client=notify_client)
+        provider_id = emails.delivery_email_send(delivery, notify_client=notify_client, connection=mail_connection)
     except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded on the row
-        return _record_failure(delivery, claimed_at, exc)
-    _settle(
-        delivery_id,
+        if mail_connection is not None:
+            # The connection may be dead or mid-conversation: the next row starts a fresh one.
+            _close_quietly(mail_connection)
+        result = _record_failure(delivery, claimed_at, exc, settle)
+        return replace(result, cut_off=isinstance(exc, SoftTimeLimitExceeded))
+    settle(
+        delivery.pk,
         claimed_at,
         status=Status.SENT,
         sent_at=timezone.now(),
@@ -396,13 +589,20 @@ def delivery_send(*, delivery_id: int, notify_client=None) -> SendResult:
     return SendResult(Outcome.SENT)
 
 
-def _record_failure(delivery: Delivery, claimed_at, exc: Exception) -> SendResult:
+def _close_quietly(mail_connection) -> None:
+    try:
+        mail_connection.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection may fail too; a new one is opened anyway
+        logger.debug("Closing the mail server connection failed", exc_info=True)
+
+
+def _record_failure(delivery: Delivery, claimed_at, exc: Exception, settle=_settle) -> SendResult:
     detail = emails.describe_error(exc)
     if not emails.is_transient(exc):
-        _settle(delivery.pk, claimed_at, status=Status.FAILED, last_error=detail)
+        settle(delivery.pk, claimed_at, status=Status.FAILED, last_error=detail)
         return SendResult(Outcome.FAILED, detail=detail)
     if delivery.attempts >= max_attempts():
-        _settle(
+        settle(
             delivery.pk,
             claimed_at,
             status=Status.FAILED,
@@ -410,7 +610,7 @@ def _record_failure(delivery: Delivery, claimed_at, exc: Exception) -> SendResul
         )
         return SendResult(Outcome.FAILED, detail=detail)
     countdown = retry_countdown(delivery.attempts)
-    _settle(
+    settle(
         delivery.pk,
         claimed_at,
         status=Status.PENDING,
@@ -460,10 +660,7 @@ def deliveries_reap() -> ReapResult:
     reclaimed = Delivery.objects.filter(pk__in=abandoned, status=Status.SENDING, claimed_at__lt=stale).update(
         status=Status.PENDING, next_attempt_at=None
     )
-    from .tasks import deliver
-
-    for delivery_id in sorted(set(waiting) | set(abandoned)):
-        deliver.delay(delivery_id)
+    deliveries_enqueue(sorted(set(waiting) | set(abandoned)))
     return ReapResult(requeued=len(waiting), reclaimed=reclaimed, unknown=unknown)
 
 
@@ -486,9 +683,11 @@ def delivery_resend(*, delivery: Delivery) -> Delivery:
 
 def delivery_send_now(*, ids) -> Counter[str]:
     """Send rows in this process (the command's --send-now, for a machine without a worker)."""
+    ids = list(ids)
     outcomes: Counter[str] = Counter()
-    for delivery_id in ids:
-        outcomes[delivery_send(delivery_id=delivery_id).outcome] += 1
+    for start in range(0, len(ids), batch_size()):
+        results = delivery_send_batch(delivery_ids=ids[start : start + batch_size()])
+        outcomes.update(result.outcome for result in results.values())
     return outcomes
 
 

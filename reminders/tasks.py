@@ -6,6 +6,7 @@ All of them are safe to run twice (the ledger makes them so), which is what late
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import date
 
 from celery import shared_task
@@ -27,6 +28,20 @@ def deliver(self, delivery_id: int) -> str:
         # The ledger counts attempts and gives up by itself, so Celery's own retry limit is switched off here.
         raise self.retry(countdown=result.countdown, max_retries=None)
     return result.outcome
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_batch(delivery_ids: list[int]) -> dict[str, int]:
+    """Send a batch of rows over one mail connection; each row is still claimed on its own (the ledger decides).
+
+    Rows waiting for a retry, or handed back by the soft time limit, get one new message, due when the last of
+    them may be claimed again. If that publish fails they stay pending and the reaper finds them.
+    """
+    results = services.delivery_send_batch(delivery_ids=delivery_ids)
+    retry = {pk: r.countdown for pk, r in results.items() if r.outcome == services.Outcome.RETRY}
+    if retry:
+        services.deliveries_enqueue(sorted(retry), countdown=max(retry.values()) or None)
+    return dict(Counter(r.outcome for r in results.values()))
 
 
 @shared_task(ignore_result=True)

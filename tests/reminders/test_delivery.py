@@ -27,6 +27,7 @@ def enqueued(monkeypatch):
 
     sent: list[int] = []
     monkeypatch.setattr(tasks.deliver, "delay", lambda delivery_id: sent.append(delivery_id))
+    monkeypatch.setattr(tasks.deliver_batch, "delay", lambda delivery_ids: sent.extend(delivery_ids))
     return sent
 
 
@@ -233,3 +234,90 @@ def test_a_reminder_about_an_action_closed_since_the_sweep_is_not_sent(delivery,
     delivery.refresh_from_db()
     assert delivery.status == Status.NOT_NEEDED
     assert mail.outbox == []
+
+
+@pytest.fixture
+def counting_backend(settings):
+    from tests.reminders import backends
+
+    settings.EMAIL_BACKEND = "tests.reminders.backends.Counting"
+    backends.Counting.opened, backends.Counting.sent = [], []
+    return backends.Counting
+
+
+def more_rows(delivery, n: int) -> list[Delivery]:
+    rows = [delivery]
+    for i in range(n - 1):
+        action = f.ActionFactory(
+            plan=delivery.action.plan, lead_officer=delivery.recipient, due_date=dt.date(2026, 2, 27)
+        )
+        rows.append(
+            Delivery.objects.create(
+                action=action,
+                recipient=delivery.recipient,
+                kind=Kind.OVERDUE,
+                period_key=f"p{i}",
+                scheduled_for=NOW.date(),
+            )
+        )
+    return rows
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_batch_goes_over_one_connection_and_each_row_is_claimed_on_its_own(
+    delivery, counting_backend, django_assert_num_queries
+):
+    rows = more_rows(delivery, 4)
+    Delivery.objects.filter(pk=rows[1].pk).update(status=Status.SENT)  # already sent by another worker
+    ids = [row.pk for row in rows]
+    # One query loads the batch; then each row's claim, committed together with the previous row's settle
+    # (here a savepoint and its release around each, a transaction of its own outside a test), and the last
+    # row's settle at the end: 1 + 4 claims + 3 settles + 4 x 2 savepoint statements.
+    with django_assert_num_queries(16):
+        results = services.delivery_send_batch(delivery_ids=ids)
+    assert [results[pk].outcome for pk in ids] == ["sent", "skipped", "sent", "sent"]
+    assert len(counting_backend.opened) == 1
+    assert [m.extra_headers["X-SEND-Tracker-Key"] for m in counting_backend.sent] == [rows[i].key for i in (0, 2, 3)]
+    assert set(Delivery.objects.values_list("status", "attempts")) == {(Status.SENT, 1), (Status.SENT, 0)}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_batch_cut_off_by_the_soft_time_limit_hands_the_rest_back_unclaimed(delivery, settings, counting_backend):
+    settings.EMAIL_BACKEND = "tests.reminders.backends.CutOffOnSecond"
+    rows = more_rows(delivery, 4)
+    results = services.delivery_send_batch(delivery_ids=[row.pk for row in rows])
+    assert [results[row.pk].outcome for row in rows] == ["sent", "retry", "retry", "retry"]
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    attempts = dict(Delivery.objects.values_list("pk", "attempts"))
+    assert [statuses[row.pk] for row in rows] == [Status.SENT, Status.PENDING, Status.PENDING, Status.PENDING]
+    # The row in flight waits for its backoff; the two not reached were never claimed.
+    assert [attempts[row.pk] for row in rows] == [1, 1, 0, 0]
+
+
+def test_the_batch_task_enqueues_its_retries_in_one_message(delivery, settings, monkeypatch):
+    from reminders import tasks
+
+    settings.EMAIL_BACKEND = "tests.reminders.backends.Refusing451"
+    rows = more_rows(delivery, 3)
+    published = []
+    monkeypatch.setattr(tasks.deliver_batch, "apply_async", lambda args, countdown: published.append((args, countdown)))
+    outcomes = tasks.deliver_batch([row.pk for row in rows])
+    assert outcomes == {"retry": 3}
+    [(args, countdown)] = published
+    assert args == ([row.pk for row in rows],)
+    waits = Delivery.objects.values_list("next_attempt_at", flat=True)
+    assert countdown > 0 and all(w is not None for w in waits)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_batch_has_one_row_sending_at_a_time(delivery, settings, counting_backend):
+    """A worker that dies mid-batch leaves only the email in flight ambiguous: the rows before it are settled
+    and the rows after it not yet claimed."""
+    from tests.reminders import backends
+
+    settings.EMAIL_BACKEND = "tests.reminders.backends.SendingRowsCounter"
+    backends.SendingRowsCounter.seen = []
+    rows = more_rows(delivery, 5)
+    services.delivery_send_batch(delivery_ids=[row.pk for row in rows])
+    assert backends.SendingRowsCounter.seen == [1, 1, 1, 1, 1]
+    assert not Delivery.objects.exclude(status=Status.SENT).exists()

@@ -28,6 +28,7 @@ def enqueued(monkeypatch):
 
     sent: list[int] = []
     monkeypatch.setattr(tasks.deliver, "delay", lambda delivery_id: sent.append(delivery_id))
+    monkeypatch.setattr(tasks.deliver_batch, "delay", lambda delivery_ids: sent.extend(delivery_ids))
     return sent
 
 
