@@ -73,6 +73,9 @@ def _area_ids(user, key: str, roles: tuple[str, ...] | None) -> frozenset[int]:
     if key not in cache:
         if is_administrator(user):
             ids = LocalArea.objects.values_list("pk", flat=True)
+        elif roles is not None and not user_roles(user) & set(roles):
+            # Each route to an area needs a membership with one of the roles: without one, none is reached.
+            ids = []
         else:
             ids = LocalArea.objects.filter(_area_condition(user, roles)).values_list("pk", flat=True).distinct()
         cache[key] = frozenset(ids)
