@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from inspections.models import Finding, Inspection, LocalArea
+from inspections.models import AreaPartner, Finding, Inspection, LocalArea
 
 from .models import Membership
 
@@ -52,17 +52,24 @@ def user_roles(user) -> set[str]:
 
 
 def _area_condition(user, roles: tuple[str, ...] | None = None) -> Q:
-    """Areas reached by the user's memberships (optionally only those with one of `roles`)."""
+    """Areas reached by the user's memberships (optionally only those with one of `roles`).
+
+    Three routes, each a subquery on the user's own memberships: joining areas to every membership of every
+    council, partner and assignment and filtering afterwards read about 30,000 rows at national scale (13 ms on
+    every page).
+    """
     today = timezone.localdate()
-    by_council = Q(council__memberships__user=user)
-    by_partner = Q(partnerships__organisation__memberships__user=user) & (
-        Q(partnerships__end_date__isnull=True) | Q(partnerships__end_date__gte=today)
-    )
-    by_assignment = Q(assigned_memberships__user=user)
+    memberships = Membership.objects.filter(user=user)
     if roles is not None:
-        by_council &= Q(council__memberships__role__in=roles)
-        by_partner &= Q(partnerships__organisation__memberships__role__in=roles)
-        by_assignment &= Q(assigned_memberships__role__in=roles)
+        memberships = memberships.filter(role__in=roles)
+    by_council = Q(council_id__in=memberships.values("organisation_id"))
+    by_partner = Q(
+        pk__in=AreaPartner.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
+            organisation_id__in=memberships.values("organisation_id"),
+        ).values("area_id")
+    )
+    by_assignment = Q(pk__in=Membership.areas.through.objects.filter(membership__in=memberships).values("localarea_id"))
     return by_council | by_partner | by_assignment
 
 
@@ -77,7 +84,7 @@ def _area_ids(user, key: str, roles: tuple[str, ...] | None) -> frozenset[int]:
             # Each route to an area needs a membership with one of the roles: without one, none is reached.
             ids = []
         else:
-            ids = LocalArea.objects.filter(_area_condition(user, roles)).values_list("pk", flat=True).distinct()
+            ids = LocalArea.objects.filter(_area_condition(user, roles)).order_by().values_list("pk", flat=True)
         cache[key] = frozenset(ids)
     return cache[key]
 
