@@ -6,7 +6,8 @@ import inspect
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from .selectors import AreaRow
 
@@ -112,21 +113,30 @@ class AreaOverviewTable(tables.Table):
         )
 
 
-def rendered_rows(table: AreaOverviewTable) -> list[tuple[dict, list[tuple[str, str]]]]:
-    """Each row's record with its cells as (content, CSS class), in the table's order.
+def rendered_body(table: AreaOverviewTable) -> str:
+    """The table's rows as HTML, in the table's order.
 
-    django-tables2 renders each cell through several layers (accessors, a signature inspection per call, merged
-    attributes); at 152 areas and 9 columns that was most of the page's time. The columns' own `render_*` methods
-    are called here directly, once per cell, so the cells are the same.
+    django-tables2 renders each cell through accessors, a signature inspection per call and merged attributes, and
+    a template loop over 152 areas and 9 columns took as long again: together most of the page's time. The
+    columns' own `render_*` methods are called here directly, so the cells are the same.
     """
     columns = [
         (column.name, _renderer(table, column.name), column.attrs.get("td", {}).get("class") or "")
         for column in table.columns
     ]
-    return [
-        (row.record, [(render(row.record[name], row.record), css) for name, render, css in columns])
-        for row in table.rows
-    ]
+    rows = []
+    for row in table.rows:
+        record = row.record
+        cells = [
+            f'<th scope="row" class="govuk-table__header">{conditional_escape(render(record[name], record))}</th>'
+            if i == 0
+            else f'<td class="govuk-table__cell {css}">{conditional_escape(render(record[name], record))}</td>'
+            for i, (name, render, css) in enumerate(columns)
+        ]
+        rows.append(
+            f'<tr class="govuk-table__row" data-area="{conditional_escape(record["slug"])}">{"".join(cells)}</tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value above is escaped)
 
 
 def _renderer(table: AreaOverviewTable, name: str):

@@ -15,7 +15,7 @@ from accounts import access
 from . import board_pack, presenters, selectors, services, timeliness
 from .filters import AreaOverviewFilter
 from .forms import BoardPackForm, DashboardOptionsForm, MeasureImportForm, MeasureValueForm
-from .tables import WORKBOOK_COLUMNS, AreaOverviewTable, overview_records, rendered_rows, workbook_row
+from .tables import WORKBOOK_COLUMNS, AreaOverviewTable, overview_records, rendered_body, workbook_row
 from .xlsx import Sheet, workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,7 +82,7 @@ def national_overview(request: HttpRequest) -> HttpResponse:
         {
             "filter": filters,
             "table": table,
-            "table_rows": rendered_rows(table),
+            "table_body": rendered_body(table),
             "rows": rows,
             "today": today,
             "download_query": query.urlencode(),
