@@ -80,9 +80,9 @@ def _area_ids(user, key: str, roles: tuple[str, ...] | None) -> frozenset[int]:
     if key not in cache:
         if is_administrator(user):
             ids = LocalArea.objects.values_list("pk", flat=True)
-        elif roles is not None and not user_roles(user) & set(roles):
-            # Each route to an area needs a membership with one of the roles: without one, none is reached.
-            ids = []
+        elif roles is not None and not user_roles(user).intersection(roles):
+            # None of those roles anywhere (read from the memberships already loaded): no areas, no query.
+            ids = ()
         else:
             ids = LocalArea.objects.filter(_area_condition(user, roles)).order_by().values_list("pk", flat=True)
         cache[key] = frozenset(ids)

@@ -25,13 +25,17 @@ RECENT_LIMIT = 10
 
 
 def action_list_for_user(user) -> QuerySet[Action]:
-    """Every action the user may see, with what a list row or an export line shows."""
+    """Every action the user may see, with what a list row shows."""
     return (
         access.visible_actions(user)
         .select_related("plan__area", "lead_organisation", "lead_officer")
-        .prefetch_related(Prefetch("findings", queryset=Finding.objects.only("id", "reference", "title")))
         .order_by("plan__area__name", "plan__title", "reference", "pk")
     )
+
+
+def with_export_columns(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """The same rows with what an export line adds: the findings each action answers (the list page omits them)."""
+    return actions.prefetch_related(Prefetch("findings", queryset=Finding.objects.only("id", "reference", "title")))
 
 
 # --- My actions ---
@@ -56,21 +60,25 @@ def my_actions(user, *, today: dt.date | None = None) -> MyActions:
     today = today or timezone.localdate()
     until = today + dt.timedelta(days=DUE_SOON_DAYS)
     rows = access.visible_actions(user).select_related("plan__area", "lead_organisation", "lead_officer")
-    mine_open = rows.filter(lead_officer=user, status__in=Action.OPEN_STATUSES)
-    overdue = list(mine_open.filter(due_date__lt=today).order_by("due_date", "pk"))
-    due_soon = list(mine_open.filter(due_date__gte=today, due_date__lte=until).order_by("due_date", "pk"))
+    # Overdue and due soon in one query: open actions they lead due by the end of the window, split here.
+    due_by_until = list(
+        rows.filter(lead_officer=user, status__in=Action.OPEN_STATUSES, due_date__lte=until).order_by("due_date", "pk")
+    )
+    overdue = [action for action in due_by_until if action.due_date < today]
+    due_soon = [action for action in due_by_until if action.due_date >= today]
     board_ids = access.board_area_ids(user)
-    awaiting = list(
-        rows.filter(plan__area_id__in=board_ids, status=Action.Status.COMPLETED)
-        .exclude(lead_officer=user)
-        .order_by("completed_at", "pk")
+    awaiting = (
+        list(
+            rows.filter(plan__area_id__in=board_ids, status=Action.Status.COMPLETED)
+            .exclude(lead_officer=user)
+            .order_by("completed_at", "pk")
+        )
+        if board_ids
+        else []  # not on any board: nothing to ask the database
     )
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     recent = list(
-        # distinct: the join through supporting organisations would otherwise repeat an action once per supporter.
-        rows.filter(_involving(user), last_update_at__gte=since)
-        .distinct()
-        .order_by("-last_update_at", "-pk")[:RECENT_LIMIT]
+        rows.filter(_involving(user), last_update_at__gte=since).order_by("-last_update_at", "-pk")[:RECENT_LIMIT]
     )
     return MyActions(
         overdue=overdue,
@@ -85,10 +93,13 @@ def my_actions(user, *, today: dt.date | None = None) -> MyActions:
 def _involving(user) -> Q:
     """Actions the user leads, or that their organisations lead or support, or in the areas they manage."""
     orgs = access.user_organisation_ids(user)
+    # Supporters through a subquery rather than a join, which would repeat an action once per supporter and
+    # need a DISTINCT over whole rows.
+    supported = Action.supporting_organisations.through.objects.filter(organisation_id__in=orgs).values("action_id")
     return (
         Q(lead_officer=user)
         | Q(lead_organisation_id__in=orgs)
-        | Q(supporting_organisations__in=orgs)
+        | Q(pk__in=supported)
         | Q(plan__area_id__in=access.managed_area_ids(user))
     )
 

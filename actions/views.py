@@ -97,9 +97,9 @@ def action_list(request: HttpRequest) -> HttpResponse:
             title=f"SEND Tracker actions, exported {stamp}",
             headers=EXPORT_HEADERS,
             # In chunks, so a national export does not hold every row and its findings in memory at once.
-            rows=action_export_rows(actions.iterator(chunk_size=2000)),
+            rows=action_export_rows(selectors.with_export_columns(actions).iterator(chunk_size=2000)),
         )
-    table = ActionTable(actions)
+    table = ActionTable(actions, today=timezone.localdate())
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,
@@ -108,7 +108,6 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "filter": action_filter,
             "table": table,
             "query": _query_without(request, "page", "export"),
-            "today": timezone.localdate(),
             "page_has_errors": bool(action_filter.is_bound and action_filter.errors),
         },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.response import Response
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from accounts import access
 from actions import services
 from actions.models import Action, ActionPlan, Measure, MeasureValue, ProgressUpdate
-from inspections.models import Finding, Inspection, LocalArea
+from inspections.models import Finding, Inspection, LocalArea, Organisation
 
 from . import filters, serializers
 
@@ -88,7 +89,11 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return (
             access.visible_actions(self.request.user)
             .select_related("plan", "lead_organisation", "lead_officer")
-            .prefetch_related("findings", "supporting_organisations")
+            # The serializer shows only their ids: not each finding's text or each organisation's details.
+            .prefetch_related(
+                Prefetch("findings", queryset=Finding.objects.only("id")),
+                Prefetch("supporting_organisations", queryset=Organisation.objects.only("id")),
+            )
             .order_by("plan_id", "reference")
         )
 

@@ -332,14 +332,29 @@ def django_setup(environment: Environment) -> None:
 
 
 def sign_in(username: str) -> dict[str, str]:
-    """A session cookie for `username`, made the way Django's test client does (no password hashing per run)."""
+    """A session cookie for `username`, made the way Django's test client does (no password hashing per run).
+
+    Plan managers and administrators must pass a second factor before any page; their session is marked as
+    verified with an enrolled authenticator app, as it would be after they typed their code, so the timed
+    requests include the device check every verified request makes.
+    """
     from django.conf import settings
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from accounts.access import requires_second_factor
     from accounts.models import User
+    from accounts.two_factor import APP_DEVICE_NAME
 
+    user = User.objects.get(username=username)
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    client.force_login(user)
+    if requires_second_factor(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name=APP_DEVICE_NAME, defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
 
 

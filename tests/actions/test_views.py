@@ -437,3 +437,104 @@ def test_plan_page_orders_references_as_numbers(client, world, scenario):
 def test_odd_list_parameters_never_crash(client, world, scenario, query):
     client.force_login(world.officer)
     assert client.get(f"{reverse('action_list')}?{query}").status_code in (200, 404)
+
+
+class TestAreaScopedFilterLists:
+    """Plans, findings, lead organisations and officers are offered for one area at a time (a national user
+    would otherwise get thousands of options on every page), and still checked against what the user may see."""
+
+    def options(self, response, name: str) -> list[str]:
+        return [label for value, label in response.context["filter"].form.fields[name].choices if value != ""]
+
+    def test_someone_with_several_areas_chooses_an_area_first(self, client, world, scenario):
+        client.force_login(world.admin)
+        response = client.get(reverse("action_list"))
+        for name in ("plan", "finding", "lead_organisation", "lead_officer"):
+            assert self.options(response, name) == []
+        assert "choose the area and apply the filters" in response.content.decode()
+        chosen = client.get(reverse("action_list"), {"area": world.area.pk})
+        assert self.options(chosen, "plan") == ["Northshire: Northshire priority action plan"]
+        assert self.options(chosen, "lead_organisation") == [world.council.name]
+        assert self.options(chosen, "lead_officer") == [world.officer.display_name]
+        assert [a.reference for a in chosen.context["table"].data] == ["1.1"]
+
+    def test_someone_with_one_area_gets_its_lists_straight_away(self, client, world, scenario):
+        client.force_login(world.officer)
+        response = client.get(reverse("action_list"))
+        assert self.options(response, "plan") == ["Northshire: Northshire priority action plan"]
+        assert self.options(response, "finding") == ["Northshire 1. Waiting times for assessment"]
+
+    def test_a_plan_given_without_an_area_still_filters(self, client, world, scenario):
+        client.force_login(world.admin)
+        response = client.get(reverse("action_list"), {"plan": scenario.plan.pk})
+        assert self.options(response, "plan") == ["Northshire: Northshire priority action plan"]
+        assert [a.reference for a in response.context["table"].data] == ["1.1"]
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"plan": "abc"},
+            {"plan": "99999999999999999999"},
+            {"lead_officer": "-1"},
+            {"area": "abc"},
+            {"finding": "0"},
+        ],
+    )
+    def test_bad_values_are_refused_with_a_message(self, client, world, scenario, params):
+        client.force_login(world.admin)
+        response = client.get(reverse("action_list"), params)
+        assert response.status_code == 200
+        assert "Select one of the options in the list" in response.content.decode()
+        assert len(response.context["table"].data) == 0
+
+    def test_a_plan_outside_the_chosen_area_is_refused(self, client, world, scenario):
+        client.force_login(world.admin)
+        other_plan = scenario.other_action.plan
+        response = client.get(reverse("action_list"), {"area": world.area.pk, "plan": other_plan.pk})
+        assert "Select one of the options in the list" in response.content.decode()
+        assert len(response.context["table"].data) == 0
+
+    def test_a_plan_outside_the_users_areas_is_refused_without_an_area(self, client, world, scenario):
+        client.force_login(world.adviser)
+        response = client.get(reverse("action_list"), {"plan": scenario.other_action.plan.pk})
+        assert "Select one of the options in the list" in response.content.decode()
+        assert len(response.context["table"].data) == 0
+
+    def test_cells_keep_their_markup(self, client, world, scenario):
+        client.force_login(world.officer)
+        page = client.get(reverse("action_list")).content.decode()
+        url = reverse("action_detail", args=[scenario.action.pk])
+        assert f'<td class="govuk-table__cell"><a href="{url}">1.1</a></td>' in page
+        assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in page
+        assert '<strong class="govuk-tag ">In progress</strong>' in page
+        assert '<strong class="govuk-tag govuk-tag--green">Green</strong>' in page
+        assert f'{world.council.name}<br><span class="govuk-body-s">{world.officer.display_name}</span>' in page
+
+
+class TestExactQueryCounts:
+    """Session, user, roles, the user's areas (and the second factor for an administrator), then the page's own:
+    the area list, the count, the rows, and, once an area is chosen or if the user has only one, its plans,
+    findings, lead organisations and officers (one query each)."""
+
+    @pytest.mark.parametrize(
+        ("persona", "params", "expected"),
+        [
+            ("officer", {}, 11),  # one area: its lists come straight away
+            ("admin", {}, 8),
+            ("admin", {"area": "AREA", "overdue": "on"}, 12),
+            ("admin", {"export": "csv"}, 8),  # the rows and their findings, no count or lists
+        ],
+    )
+    def test_action_list(self, client, world, scenario, django_assert_num_queries, persona, params, expected):
+        many_actions(scenario.plan, world.officer, 30)
+        client.force_login(getattr(world, persona))
+        params = {k: world.area.pk if v == "AREA" else v for k, v in params.items()}
+        with django_assert_num_queries(expected):
+            assert client.get(reverse("action_list"), params).status_code == 200
+
+    def test_my_actions(self, client, world, scenario, django_assert_num_queries):
+        many_actions(scenario.plan, world.officer, 30)
+        client.force_login(world.officer)
+        # Session, user, roles, areas, the actions they lead due by the end of the window, recently updated.
+        with django_assert_num_queries(6):
+            assert client.get(reverse("my_actions")).status_code == 200

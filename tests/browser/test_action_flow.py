@@ -185,3 +185,22 @@ def test_list_filters_export_and_plan_page(page, demo):
     page.locator("main a[href^='/plans/']").first.click()
     assert page.locator(".govuk-summary-card").first.is_visible()
     assert_accessible(page)
+
+
+def test_someone_with_two_areas_chooses_an_area_then_its_plan(page, demo):
+    # Without JavaScript's help: the area's plans come with the page that applying the area filter returns.
+    demo_sign_in(page, "adviser.dfe")
+    page.goto("/actions/")
+    page.get_by_text("Filter actions").click()
+    plan = page.get_by_label("Plan")
+    assert plan.locator("option").count() == 1  # "All plans" until an area is chosen
+    assert page.get_by_text("To choose from an area's plans, choose the area and apply the filters").is_visible()
+    page.get_by_label("Area").select_option(index=1)
+    page.get_by_role("button", name="Apply filters").click()
+    assert_accessible(page)
+    assert plan.locator("option").count() > 1
+    plan.select_option(index=1)
+    page.get_by_role("button", name="Apply filters").click()
+    assert re.search(r"\d+ actions? match these filters", page.locator("#result-count").inner_text())
+    assert page.locator("table.govuk-table tbody a").count() > 0
+    assert_accessible(page)
