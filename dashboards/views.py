@@ -15,7 +15,7 @@ from accounts import access
 from . import board_pack, presenters, selectors, services, timeliness
 from .filters import AreaOverviewFilter
 from .forms import BoardPackForm, DashboardOptionsForm, MeasureImportForm, MeasureValueForm
-from .tables import WORKBOOK_COLUMNS, AreaOverviewTable, overview_records, workbook_row
+from .tables import WORKBOOK_COLUMNS, AreaOverviewTable, overview_records, rendered_body, workbook_row
 from .xlsx import Sheet, workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,7 +38,7 @@ def area_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         # A bad value is reported on the page; the other choices still apply.
         options.is_valid()
         plan_id, since = options.cleaned_data.get("plan") or None, options.cleaned_data.get("since")
-    board = selectors.area_dashboard(area, plan_id=plan_id, since=since, meetings=meetings)
+    board = selectors.area_dashboard(area, plan_id=plan_id, since=since, meetings=meetings, plans=plans)
     context = presenters.dashboard_context(board) | {
         "options": options,
         "pack_form": BoardPackForm(meetings=meetings, initial={"plan": board.plan.pk if board.plan else ""}),
@@ -82,6 +82,7 @@ def national_overview(request: HttpRequest) -> HttpResponse:
         {
             "filter": filters,
             "table": table,
+            "table_body": rendered_body(table),
             "rows": rows,
             "today": today,
             "download_query": query.urlencode(),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.template.defaultfilters import floatformat
+
 from dashboards import charts
+from dashboards.templatetags.dashboard_charts import coordinate
 
 
 def test_axis_tops_are_round_numbers():
@@ -48,3 +51,9 @@ def test_bars_share_one_scale_and_skip_empty_segments():
     assert [s.label for s in b.segments] == ["Green"]
     assert abs(sum(s.width for s in a.segments) - chart.plot_width) < 0.01
     assert abs(b.segments[0].width - chart.plot_width / 2) < 0.01
+
+
+def test_chart_coordinates_are_written_as_floatformat_writes_them():
+    values = [0, -0.04, 0.05, 0.25, 12.25, 12.35, 2.675, 99.95, 583.999, 640, 1 / 3, 236.0 - 236.0 * 7 / 9]
+    values += [i * 0.37 for i in range(-20, 2000)]
+    assert [coordinate(v) for v in values] == [floatformat(v, 1) for v in values]

@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from accounts import access
+from actions import services
 from dashboards import selectors
+from tests import factories as f
 
 from . import scenario as sc
 
@@ -134,3 +136,24 @@ def test_national_overview_row_matches_the_dashboard(built):
     assert (row.signed_off_last_30_days, row.overdue_30_days_ago, row.overdue_change) == (2, 1, 2)
     empty = by_area["Southshire"]
     assert (empty.plan, empty.total, empty.signed_off_percent) == (None, 0, None)
+
+
+def test_overdue_a_month_ago_reads_the_history_only_of_actions_changed_since(world):
+    plan = f.ActionPlanFactory(area=world.area)
+    with sc.at(dt.date(2024, 4, 1)):
+        f.ActionFactory(plan=plan, reference="U", due_date=dt.date(2024, 5, 1))  # overdue then and now, unchanged
+        revised = f.ActionFactory(plan=plan, reference="R", due_date=dt.date(2024, 5, 1))
+    with sc.at(dt.date(2024, 6, 1)):
+        f.ActionFactory(plan=plan, reference="N", due_date=dt.date(2024, 5, 1))  # overdue now; did not exist then
+    with sc.at(dt.date(2024, 6, 10)):
+        # Overdue on 21 May, the day a month before; no longer overdue since its due date moved.
+        services.action_revise_due_date(
+            action_id=revised.pk,
+            user=world.manager,
+            expected_version=revised.version,
+            new_due_date=dt.date(2024, 9, 1),
+            reason="Later",
+        )
+    with sc.at(sc.TODAY):
+        [row] = [r for r in selectors.national_overview(access.visible_areas(world.admin)) if r.plan == plan]
+    assert (row.overdue, row.overdue_30_days_ago, row.overdue_change) == (2, 2, 0)
