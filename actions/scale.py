@@ -268,7 +268,16 @@ class Generator:
                 for number, (area, people) in zip(block, built, strict=True):
                     self.plans_and_actions(number, area, people)
                 self.flush()
+            self.analyze()
         return self.result
+
+    def analyze(self) -> None:
+        """Refresh PostgreSQL's planner statistics, as after any bulk load: tables filled by COPY have none until
+        autovacuum gets round to them, and without them the planner guesses row counts and picks sequential
+        scans (the national overview's history lookups took 127 ms instead of 40)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def national(self) -> None:
         self.dfe = self.queue(Organisation(name="Scale: Department for Education", kind=Organisation.Kind.DFE))
