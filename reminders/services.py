@@ -466,20 +466,22 @@ def _sweep_statement(day: date, selection: tuple[str, list]) -> tuple[str, list]
             SELECT * FROM unnest(%s::bigint[], %s::bigint[])
         ), board (area_id, user_id) AS (
             SELECT * FROM unnest(%s::bigint[], %s::bigint[])
+        ), due_lead AS (
+            -- The lead officer where reachable (a hash join: a subquery per row scanned the whole list).
+            SELECT due.*, reachable.user_id AS reachable_lead
+            FROM due LEFT JOIN reachable ON reachable.user_id = due.lead_id
         ), addressed AS (
-            SELECT due.action_id, manager.user_id, due.kind, due.period_key
-            FROM due JOIN manager ON manager.organisation_id = due.lead_organisation_id
-            WHERE due.kind = %s OR (
-                due.kind <> %s AND NOT EXISTS (SELECT 1 FROM reachable WHERE reachable.user_id = due.lead_id)
-            )
+            SELECT due_lead.action_id, manager.user_id, due_lead.kind, due_lead.period_key
+            FROM due_lead JOIN manager ON manager.organisation_id = due_lead.lead_organisation_id
+            WHERE due_lead.kind = %s OR (due_lead.kind <> %s AND due_lead.reachable_lead IS NULL)
             UNION ALL
-            SELECT due.action_id, board.user_id, due.kind, due.period_key
-            FROM due JOIN board ON board.area_id = due.area_id
-            WHERE due.kind = %s
+            SELECT due_lead.action_id, board.user_id, due_lead.kind, due_lead.period_key
+            FROM due_lead JOIN board ON board.area_id = due_lead.area_id
+            WHERE due_lead.kind = %s
             UNION ALL
-            SELECT due.action_id, due.lead_id, due.kind, due.period_key
-            FROM due JOIN reachable ON reachable.user_id = due.lead_id
-            WHERE due.kind <> ALL(%s)
+            SELECT action_id, reachable_lead, kind, period_key
+            FROM due_lead
+            WHERE kind <> ALL(%s) AND reachable_lead IS NOT NULL
         ), reminder AS (
             SELECT action_id, user_id, kind, period_key,
                 CASE WHEN kind = ANY(%s) AND user_id IN (SELECT user_id FROM digest_user) THEN %s ELSE %s END AS status
@@ -499,7 +501,8 @@ def _sweep_statement(day: date, selection: tuple[str, list]) -> tuple[str, list]
         ), new_count AS (
             SELECT kind, status, count(*) AS new, array_agg(id ORDER BY id) AS ids FROM inserted GROUP BY kind, status
         )
-        SELECT kind, status, due, COALESCE(new, 0), COALESCE(ids, '{{}}') FROM due_count LEFT JOIN new_count USING (kind, status)
+        SELECT kind, status, due, COALESCE(new, 0), COALESCE(ids, '{{}}')
+        FROM due_count LEFT JOIN new_count USING (kind, status)
     """  # noqa: S608 - the table name comes from the model; every value is a parameter
     escalations = [Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD]
     params = [

@@ -159,7 +159,9 @@ def test_dry_run_lists_new_reminders_and_writes_nothing(world, scenario):
 
 
 def _ledger() -> dict[int, tuple]:
-    rows = Delivery.objects.values_list("pk", "action_id", "recipient_id", "kind", "period_key", "scheduled_for", "status")
+    rows = Delivery.objects.values_list(
+        "pk", "action_id", "recipient_id", "kind", "period_key", "scheduled_for", "status"
+    )
     return {pk: (action_id or 0, *rest) for pk, action_id, *rest in rows}
 
 

@@ -47,9 +47,7 @@ class Command(BaseCommand):
         due = sum((result.due_by_kind for result in results), Counter())
         new = sum((result.new_by_kind for result in results), Counter())
         verb = "Would add" if dry_run else "Added"
-        self.stdout.write(
-            f"Reminders for {day:%A %d %B %Y}: {due.total()} due, {verb.lower()} {new.total()} new."
-        )
+        self.stdout.write(f"Reminders for {day:%A %d %B %Y}: {due.total()} due, {verb.lower()} {new.total()} new.")
         for kind in Kind:
             due_count, new_count = due[kind], new[kind]
             if due_count:
