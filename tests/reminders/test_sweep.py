@@ -206,6 +206,35 @@ def test_sweep_inserts_exactly_the_rows_the_python_plan_describes(world, scenari
     }
 
 
+@pytest.mark.django_db
+def test_sweep_wakes_workers_for_new_pending_rows_and_on_a_rerun_for_those_not_yet_tried(
+    world, scenario, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reminders import tasks
+
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.deliver, "delay", lambda pk: sent.append(pk))
+    monkeypatch.setattr(tasks.deliver_batch, "delay", lambda pks: sent.extend(pks))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep(day=d(5, 6))
+    pending = sorted(Delivery.objects.filter(status=Delivery.Status.PENDING).values_list("pk", flat=True))
+    assert Delivery.objects.filter(status=Delivery.Status.IN_DIGEST).exists()
+    assert len(pending) > 1 and sorted(sent) == pending
+    # A rerun adds nothing, but wakes a worker for the rows it plans again that nobody has tried yet (their
+    # wake-up may have been lost); escalations already in the ledger are not planned again.
+    again = sorted(
+        Delivery.objects.filter(pk__in=pending)
+        .exclude(kind__in=[Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD])
+        .values_list("pk", flat=True)
+    )
+    assert len(again) > 1
+    Delivery.objects.filter(pk=again[0]).update(attempts=1)
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_sweep(day=d(5, 6)).created == 0
+    assert sorted(sent) == again[1:]
+
+
 def _sweep_queries(day: date) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
