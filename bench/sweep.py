@@ -121,7 +121,7 @@ def main(argv: list[str]) -> None:
         # Time spent in the database (the statements as the client sees them), the rest being Python.
         "sql_seconds": sql["seconds"],
         "rows": result.created,
-        "planned": len(result.planned),
+        "planned": result.due,
         "ledger_before": ledger_before,
         "enqueue_seconds": enqueue["seconds"],
         "messages": enqueue["messages"],

@@ -252,18 +252,18 @@ def weekly_digests_due(day: date) -> list[Planned]:
 @dataclass
 class SweepResult:
     day: date
-    planned: list[Planned]
-    new: list[Planned] = field(default_factory=list)
+    due_by_kind: Counter[str] = field(default_factory=Counter)
+    new_by_kind: Counter[str] = field(default_factory=Counter)
     created: int = 0
     dry_run: bool = False
+    # The rows themselves, where they were worked out in Python (a dry run, digests, events, board packs). The
+    # daily sweep addresses and inserts its rows in SQL and only counts them.
+    planned: list[Planned] = field(default_factory=list)
+    new: list[Planned] = field(default_factory=list)
 
     @property
-    def due_by_kind(self) -> Counter[str]:
-        return Counter(p.kind for p in self.planned)
-
-    @property
-    def new_by_kind(self) -> Counter[str]:
-        return Counter(p.kind for p in self.new)
+    def due(self) -> int:
+        return sum(self.due_by_kind.values())
 
 
 def _not_yet_in_ledger(planned: list[Planned]) -> list[Planned]:
@@ -321,15 +321,17 @@ def ledger_insert(*, day: date, planned: list[Planned], dry_run: bool = False) -
     Running it twice, or twice at once, adds nothing: `ON CONFLICT DO NOTHING` under the ledger's unique
     constraint makes the second insert wait for the first to commit and then skip every row.
     """
-    result = SweepResult(day=day, planned=planned, dry_run=dry_run)
+    result = SweepResult(day=day, due_by_kind=Counter(p.kind for p in planned), planned=planned, dry_run=dry_run)
     if dry_run:
         result.new = _not_yet_in_ledger(planned)
+        result.new_by_kind = Counter(p.kind for p in result.new)
         return result
     with transaction.atomic():
         inserted = _insert_new(planned)
         result.created = len(inserted)
         new_keys = {key for _, key, _ in inserted}
         result.new = [p for p in planned if p.natural_key in new_keys]
+        result.new_by_kind = Counter(p.kind for p in result.new)
         pending = [pk for pk, _, status in inserted if status == Status.PENDING]
         older = {p.natural_key for p in planned if p.status == Status.PENDING and p.natural_key not in new_keys}
         _enqueue_on_commit(pending + _still_waiting(older))
@@ -398,7 +400,138 @@ def deliveries_enqueue(ids: list[int], *, countdown: float | None = None) -> Non
 
 
 def reminders_sweep(*, day: date, dry_run: bool = False) -> SweepResult:
-    return ledger_insert(day=day, planned=reminders_due(day), dry_run=dry_run)
+    """Add the reminders due on `day` to the ledger and wake workers for the new pending ones.
+
+    The selection, the addressing and the insert are one statement (see `_sweep_statement`), so only the new
+    rows' ids come back to Python. A dry run works the rows out in Python (`reminders_due`) to list them; a test
+    holds the two to the same rows.
+    """
+    if dry_run:
+        return ledger_insert(day=day, planned=reminders_due(day), dry_run=True)
+    result = SweepResult(day=day)
+    default, overrides = policies_by_area()
+    selection = due_reminders_statement(day, default, overrides)
+    if selection is None:
+        return result
+    with connection.cursor() as cursor:
+        cursor.execute(*_sweep_statement(day, selection))
+        counts = cursor.fetchall()
+    pending: list[int] = []
+    rerun = False
+    for kind, status, due, new, new_ids in counts:
+        result.due_by_kind[kind] += due
+        result.new_by_kind[kind] += new
+        result.created += new
+        if status == Status.PENDING:
+            pending.extend(new_ids)
+            rerun = rerun or new < due
+    if rerun:
+        # Some pending rows were inserted by an earlier run: wake a worker for those nobody has tried yet (their
+        # wake-up may have been lost). Rare, so the Python plan finds their keys.
+        new_ids = set(pending)
+        planned = {p.natural_key for p in reminders_due(day) if p.status == Status.PENDING}
+        pending.extend(pk for pk in _still_waiting(planned) if pk not in new_ids)
+    # Outside a transaction the statement has committed and this publishes at once; inside one, after it commits.
+    _enqueue_on_commit(sorted(pending))
+    return result
+
+
+def _sweep_statement(day: date, selection: tuple[str, list]) -> tuple[str, list]:
+    """The sweep as one statement: the selection (`due_reminders_statement`), addressed, inserted and counted.
+
+    Addressed as `reminders_due` does it, from the same small maps (reachable users and their preference, plan
+    managers by organisation, board recipients by area), passed as arrays:
+    - an escalation to the plan managers goes to the lead organisation's plan managers, one to the board to the
+      area's board recipients;
+    - any other reminder to its lead officer if reachable, else to the lead organisation's plan managers;
+    - a digestible reminder for someone who takes a daily digest is "in digest", and each such person gets one
+      daily digest row.
+    `INSERT ... ON CONFLICT DO NOTHING` under the ledger's unique constraint keeps it exactly-once, however often
+    or concurrently it runs. Returns one row per (kind, status): how many were due, how many were new and the
+    new rows' ids.
+    """
+    users = _reachable_users()
+    managers = _plan_managers_by_organisation(users)
+    board = _board_alert_recipients_by_area(users)
+    digest_users = [pk for pk, how in users.items() if how == User.ReminderDelivery.DAILY_DIGEST]
+    selection_sql, selection_params = selection
+    sql = f"""
+        WITH due (action_id, area_id, lead_id, lead_organisation_id, kind, period_key) AS (
+            {selection_sql}
+        ), reachable (user_id) AS (
+            SELECT * FROM unnest(%s::bigint[])
+        ), digest_user (user_id) AS (
+            SELECT * FROM unnest(%s::bigint[])
+        ), manager (organisation_id, user_id) AS (
+            SELECT * FROM unnest(%s::bigint[], %s::bigint[])
+        ), board (area_id, user_id) AS (
+            SELECT * FROM unnest(%s::bigint[], %s::bigint[])
+        ), due_lead AS (
+            -- The lead officer where reachable (a hash join: a subquery per row scanned the whole list).
+            SELECT due.*, reachable.user_id AS reachable_lead
+            FROM due LEFT JOIN reachable ON reachable.user_id = due.lead_id
+        ), addressed AS (
+            SELECT due_lead.action_id, manager.user_id, due_lead.kind, due_lead.period_key
+            FROM due_lead JOIN manager ON manager.organisation_id = due_lead.lead_organisation_id
+            WHERE due_lead.kind = %s OR (due_lead.kind <> %s AND due_lead.reachable_lead IS NULL)
+            UNION ALL
+            SELECT due_lead.action_id, board.user_id, due_lead.kind, due_lead.period_key
+            FROM due_lead JOIN board ON board.area_id = due_lead.area_id
+            WHERE due_lead.kind = %s
+            UNION ALL
+            SELECT action_id, reachable_lead, kind, period_key
+            FROM due_lead
+            WHERE kind <> ALL(%s) AND reachable_lead IS NOT NULL
+        ), reminder AS (
+            SELECT action_id, user_id, kind, period_key,
+                CASE WHEN kind = ANY(%s) AND user_id IN (SELECT user_id FROM digest_user) THEN %s ELSE %s END AS status
+            FROM addressed
+        ), ledger_row AS (
+            SELECT * FROM reminder
+            UNION ALL
+            SELECT DISTINCT NULL::bigint, user_id, %s, %s, %s FROM reminder WHERE status = %s
+        ), inserted AS (
+            INSERT INTO {Delivery._meta.db_table} (action_id, meeting_id, recipient_id, kind, period_key,
+                scheduled_for, status, attempts, last_error, provider_id, created_at)
+            SELECT action_id, NULL, user_id, kind, period_key, %s, status, 0, '', '', %s FROM ledger_row
+            ON CONFLICT DO NOTHING
+            RETURNING id, kind, status
+        ), due_count AS (
+            SELECT kind, status, count(*) AS due FROM ledger_row GROUP BY kind, status
+        ), new_count AS (
+            SELECT kind, status, count(*) AS new, array_agg(id ORDER BY id) AS ids FROM inserted GROUP BY kind, status
+        )
+        SELECT kind, status, due, COALESCE(new, 0), COALESCE(ids, '{{}}')
+        FROM due_count LEFT JOIN new_count USING (kind, status)
+    """  # noqa: S608 - the table name comes from the model; every value is a parameter
+    escalations = [Kind.ESCALATION_MANAGERS, Kind.ESCALATION_BOARD]
+    params = [
+        *selection_params,
+        list(users),
+        digest_users,
+        *_pairs(managers),
+        *_pairs(board),
+        Kind.ESCALATION_MANAGERS,
+        Kind.ESCALATION_BOARD,
+        Kind.ESCALATION_BOARD,
+        escalations,
+        list(DIGESTIBLE_KINDS),
+        Status.IN_DIGEST,
+        Status.PENDING,
+        Kind.DAILY_DIGEST,
+        day.isoformat(),
+        Status.PENDING,
+        Status.IN_DIGEST,
+        day,
+        timezone.now(),
+    ]
+    return sql, params
+
+
+def _pairs(recipients: dict[int, list[int]]) -> tuple[list[int], list[int]]:
+    """A map of key -> user ids as two parallel arrays (key, user) to unnest."""
+    pairs = [(key, user_id) for key, user_ids in recipients.items() for user_id in user_ids]
+    return [key for key, _ in pairs], [user_id for _, user_id in pairs]
 
 
 def weekly_digest_sweep(*, day: date, dry_run: bool = False) -> SweepResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -43,17 +44,16 @@ class Command(BaseCommand):
         results = [services.reminders_sweep(day=day, dry_run=dry_run)]
         if options["weekly_digest"]:
             results.append(services.weekly_digest_sweep(day=day, dry_run=dry_run))
-        new = [planned for result in results for planned in result.new]
-        due = [planned for result in results for planned in result.planned]
+        due = sum((result.due_by_kind for result in results), Counter())
+        new = sum((result.new_by_kind for result in results), Counter())
         verb = "Would add" if dry_run else "Added"
-        self.stdout.write(f"Reminders for {day:%A %d %B %Y}: {len(due)} due, {verb.lower()} {len(new)} new.")
+        self.stdout.write(f"Reminders for {day:%A %d %B %Y}: {due.total()} due, {verb.lower()} {new.total()} new.")
         for kind in Kind:
-            due_count = sum(1 for p in due if p.kind == kind)
-            new_count = sum(1 for p in new if p.kind == kind)
+            due_count, new_count = due[kind], new[kind]
             if due_count:
                 self.stdout.write(f"  {kind.label}: {due_count} due, {new_count} new")
         if dry_run:
-            self._list(new)
+            self._list([planned for result in results for planned in result.new])
             return
         if options["send_now"]:
             ids = Delivery.objects.filter(scheduled_for=day, status=Delivery.Status.PENDING).values_list(
