@@ -146,10 +146,20 @@ class Delivery(models.Model):
     )
     # The board meeting a board pack is for; empty for every other kind. The ledger key is still the
     # period key (the meeting's id), as for digests; this link serves the email, the log and access.
+    # Indexed only where set (see Meta.indexes): nearly every row has no meeting.
     meeting = models.ForeignKey(
-        "inspections.BoardMeeting", on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+        "inspections.BoardMeeting",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        db_index=False,
     )
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
+    # Lookups by recipient use the (recipient, scheduled_for) index below; a second index on the column alone
+    # would only slow the sweep's inserts.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     # Which occurrence this is: the day of a reminder, the due date an escalation is about, the action's
     # version for an event, the ISO week of a weekly digest, the board meeting of a board pack. Together with the above it makes a second insert
@@ -203,6 +213,8 @@ class Delivery(models.Model):
             models.Index(fields=["scheduled_for", "kind"], name="delivery_day_kind_idx"),
             # Daily digest: the recipient's reminders bundled into it.
             models.Index(fields=["recipient", "scheduled_for"], name="delivery_recipient_day_idx"),
+            # A board meeting's packs (and deleting a meeting).
+            models.Index(fields=["meeting"], name="delivery_meeting_idx", condition=Q(meeting__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -370,7 +370,7 @@ def batch_size() -> int:
     """Rows per wake-up message. Each row is still claimed on its own, so the size only spreads the broker's and
     the worker's per-task costs (and the SMTP connection) over more emails; the task's soft time limit cuts a
     batch of slow emails (board packs) short and hands the rest back."""
-    return max(1, _setting("REMINDER_BATCH_SIZE", 100))
+    return max(1, _setting("REMINDER_BATCH_SIZE", 250))
 
 
 def deliveries_enqueue(ids: list[int], *, countdown: float | None = None) -> None:
