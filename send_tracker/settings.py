@@ -304,6 +304,8 @@ REMINDER_SENDING_STALE_SECONDS = env_int("REMINDER_SENDING_STALE_SECONDS", CELER
 # A row still pending this long after it was due to be sent lost its broker message; the reaper enqueues it
 # again.
 REMINDER_PENDING_GRACE_SECONDS = env_int("REMINDER_PENDING_GRACE_SECONDS", 600)
+# Ledger rows per queue message: a worker sends them one by one over one mail connection.
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 250)
 # GOV.UK Notify (when NOTIFY_API_KEY is set): the email template whose subject is ((subject)) and body ((body)).
 NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
 if REMINDER_SENDING_STALE_SECONDS <= CELERY_TASK_TIME_LIMIT:
