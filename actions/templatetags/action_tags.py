@@ -44,8 +44,8 @@ def rag_word(rag: str) -> str:
 
 
 # The cells of action tables, built in Python: the action list and My actions show dozens to hundreds a page, and
-# a template include per cell cost more than the rest of the page. The _*_cell.html and _*_tag.html templates
-# call these too, so there is one definition of each.
+# a template include per cell cost more than the rest of the page. Page templates call them as tags, so there is
+# one definition of each.
 OVERDUE_TAG = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
 
 
