@@ -80,8 +80,8 @@ def main(argv: list[str]) -> None:
         finally:
             sql["seconds"] += time.perf_counter() - began
 
-    # Time the broker publishes separately: one message per batch of new ledger rows (one per row before
-    # batching), sent once the insert has committed.
+    # Time the broker publishes separately: the messages for the new ledger rows (one fan-out message, which a
+    # worker splits into batches), sent once the insert has committed.
     from reminders import tasks
 
     enqueue = {"seconds": 0.0, "messages": 0}
@@ -97,7 +97,7 @@ def main(argv: list[str]) -> None:
 
         return timed_publish
 
-    for task in (tasks.deliver, getattr(tasks, "deliver_batch", None)):
+    for task in (tasks.deliver, getattr(tasks, "deliver_batch", None), getattr(tasks, "deliver_fan_out", None)):
         if task is None:
             continue
         if "--no-enqueue" in argv:

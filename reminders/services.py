@@ -373,30 +373,57 @@ def batch_size() -> int:
     return max(1, _setting("REMINDER_BATCH_SIZE", 250))
 
 
+# Batches per fan-out message: a message then carries at most this many batches' ids (about 70 kB at the default
+# batch size), however large the backlog.
+FAN_OUT_BATCHES = 40
+
+
 def deliveries_enqueue(ids: list[int], *, countdown: float | None = None) -> None:
     """Publish the wake-up calls: one message per batch of rows (a lone row keeps the one-row task), so the
     broker's and the worker's per-task costs are paid once per batch rather than once per email.
 
+    More rows than one batch go out as one fan-out message, which a worker splits into the batches: the sweep
+    then publishes once rather than once per batch (a publish is a broker round trip and costs about as much as
+    the sweep's selection does per thousand rows). If the fan-out message is lost the rows stay pending, as with
+    any lost wake-up, and the reaper finds them.
+
     A broker that is down stops the publishing with a warning: the rows stay pending and the reaper enqueues
     them once it is back.
     """
+    from .tasks import deliver_fan_out
+
+    size = batch_size()
+    if countdown or len(ids) <= size:
+        deliveries_publish_batches(ids, countdown=countdown)
+        return
+    step = size * FAN_OUT_BATCHES
+    for start in range(0, len(ids), step):
+        if not _published(deliver_fan_out.delay, ids[start : start + step], waiting=len(ids) - start):
+            return
+
+
+def deliveries_publish_batches(ids: list[int], *, countdown: float | None = None) -> None:
+    """One message per batch of rows; what a fan-out message becomes in the worker."""
     from .tasks import deliver, deliver_batch
 
     size = batch_size()
     for start in range(0, len(ids), size):
         batch = ids[start : start + size]
-        try:
-            if countdown:
-                task, args = (deliver, (batch[0],)) if len(batch) == 1 else (deliver_batch, (batch,))
-                task.apply_async(args, countdown=countdown)
-            elif len(batch) == 1:
-                deliver.delay(batch[0])
-            else:
-                deliver_batch.delay(batch)
-        except (KombuOperationalError, OSError) as exc:
-            # Each further attempt would wait for the broker again.
-            logger.warning("Broker unavailable (%s); %s deliveries stay pending for the reaper.", exc, len(ids) - start)
+        task, argument = (deliver, batch[0]) if len(batch) == 1 else (deliver_batch, batch)
+        publish = (lambda arg, task=task: task.apply_async((arg,), countdown=countdown)) if countdown else task.delay
+        if not _published(publish, argument, waiting=len(ids) - start):
             return
+
+
+def _published(publish, argument, *, waiting: int) -> bool:
+    """Publish one message; False, with a warning, when the broker is down (each further attempt would wait for
+    it again, so the caller stops and leaves the rows pending for the reaper)."""
+    try:
+        publish(argument)
+    except (KombuOperationalError, OSError) as exc:
+        logger.warning("Broker unavailable (%s); %s deliveries stay pending for the reaper.", exc, waiting)
+        return False
+    return True
 
 
 def reminders_sweep(*, day: date, dry_run: bool = False) -> SweepResult:

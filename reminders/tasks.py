@@ -44,6 +44,14 @@ def deliver_batch(delivery_ids: list[int]) -> dict[str, int]:
     return dict(Counter(r.outcome for r in results.values()))
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_fan_out(delivery_ids: list[int]) -> int:
+    """Split a large wake-up (a sweep's new rows) into one message per batch. Publishing twice, after a
+    redelivery, only wakes workers for rows the ledger already guards."""
+    services.deliveries_publish_batches(delivery_ids)
+    return len(delivery_ids)
+
+
 @shared_task(ignore_result=True)
 def sweep(day: str | None = None) -> dict[str, int]:
     result = services.reminders_sweep(day=_day(day))

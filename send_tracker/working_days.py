@@ -6,6 +6,7 @@ functions, so that one calendar is used everywhere.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -51,18 +52,35 @@ def working_day_on_or_after(day: date) -> date:
 
 
 def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
-    if end == start:
-        return 0
+    """Working days after `start` up to and including `end`; negative when `end` is before `start`.
+
+    Counted in closed form rather than day by day, because the reminder sweep asks it for every due date from
+    the oldest open action's to today's.
+    """
     if end < start:
         return -working_days_between(end, start)
+    weekdays = _weekdays_up_to(end) - _weekdays_up_to(start)
+    return weekdays - _weekday_holidays_between(start, end)
+
+
+def _weekdays_up_to(day: date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday) up to and including `day`."""
+    days = day.toordinal() - 1
+    return 5 * (days // 7) + min(days % 7 + 1, 5)
+
+
+def _weekday_holidays_between(start: date, end: date) -> int:
+    """Bank holidays falling on weekdays after `start` up to and including `end` (`start` <= `end`)."""
     count = 0
-    current = start
-    while current < end:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            count += 1
+    for year in range(start.year, end.year + 1):
+        in_year = _weekday_holidays(year)
+        count += bisect_right(in_year, end) - bisect_right(in_year, start)
     return count
+
+
+@lru_cache(maxsize=64)
+def _weekday_holidays(year: int) -> tuple[date, ...]:
+    return tuple(sorted(day for day in _bank_holidays(year) if day.weekday() < 5))
 
 
 def last_working_day_of_month(year: int, month: int) -> date:

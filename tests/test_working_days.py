@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -57,3 +57,22 @@ def test_a_month_means_its_last_working_day():
     assert last_working_day_of_month(2024, 3) == date(2024, 3, 28)
     assert last_working_day_of_month(2024, 12) == date(2024, 12, 31)
     assert last_working_day_of_month(2024, 8) == date(2024, 8, 30)
+
+
+def _counted_day_by_day(start: date, end: date) -> int:
+    step, count, current = (1, 0, start) if end >= start else (-1, 0, start)
+    while current != end:
+        current += timedelta(days=step)
+        if step == 1 and is_working_day(current):
+            count += 1
+        if step == -1 and is_working_day(current + timedelta(days=1)):
+            count -= 1
+    return count
+
+
+def test_working_days_between_agrees_with_counting_day_by_day_across_years_and_holidays():
+    # Every pair of dates, a few days apart, in a span with Christmas, Easter and a year end on every weekday.
+    days = [date(2023, 12, 1) + timedelta(days=n) for n in range(0, 520, 3)]
+    for start in days[::7]:
+        for end in days:
+            assert working_days_between(start, end) == _counted_day_by_day(start, end), (start, end)

@@ -107,6 +107,18 @@ def test_normal_run_delivers_each_reminder_once(processes, smtp):
     assert set(Delivery.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
 
 
+def test_a_sweep_larger_than_a_batch_fans_out_in_the_worker_and_delivers_each_once(processes, smtp):
+    # Batches of 5: the sweep's 12 new rows go out as one fan-out message, which the worker splits into 3.
+    processes.env["REMINDER_BATCH_SIZE"] = "5"
+    seed()
+    processes.start_worker()
+    sweep(processes)
+    wait_until_settled(processes)
+    counts = count("sweep fanned out in batches of 5", smtp)
+    assert (counts.due, counts.delivered, counts.duplicates, counts.lost) == (LEADS, LEADS, 0, 0)
+    assert "deliver_fan_out" in processes.logs()
+
+
 def test_sweep_run_twice_adds_and_sends_nothing_more(processes, smtp):
     seed()
     processes.start_worker()

@@ -321,3 +321,42 @@ def test_a_batch_has_one_row_sending_at_a_time(delivery, settings, counting_back
     services.delivery_send_batch(delivery_ids=[row.pk for row in rows])
     assert backends.SendingRowsCounter.seen == [1, 1, 1, 1, 1]
     assert not Delivery.objects.exclude(status=Status.SENT).exists()
+
+
+def test_more_rows_than_a_batch_go_out_as_one_fan_out_message_that_a_worker_splits(settings, monkeypatch):
+    from reminders import services, tasks
+
+    settings.REMINDER_BATCH_SIZE = 3
+    monkeypatch.setattr(services, "FAN_OUT_BATCHES", 2)
+    fan_outs, batches, singles = [], [], []
+    monkeypatch.setattr(tasks.deliver_fan_out, "delay", fan_outs.append)
+    monkeypatch.setattr(tasks.deliver_batch, "delay", batches.append)
+    monkeypatch.setattr(tasks.deliver, "delay", singles.append)
+    ids = list(range(1, 15))
+    services.deliveries_enqueue(ids)
+    # 14 rows: more than a batch, so no batch is published yet; at most 2 batches' ids per fan-out message.
+    assert fan_outs == [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], [13, 14]]
+    assert batches == [] and singles == []
+    for message in fan_outs:
+        tasks.deliver_fan_out(message)
+    assert batches == [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12], [13, 14]]
+    # One batch's worth or fewer is published as it is: no fan-out for a single event or a small reap.
+    fan_outs.clear()
+    services.deliveries_enqueue([20, 21, 22])
+    services.deliveries_enqueue([23])
+    assert fan_outs == [] and batches[-1] == [20, 21, 22] and singles == [23]
+
+
+def test_a_fan_out_with_the_broker_down_leaves_the_rows_pending_with_a_warning(settings, monkeypatch, caplog):
+    from kombu.exceptions import OperationalError
+
+    from reminders import services, tasks
+
+    settings.REMINDER_BATCH_SIZE = 2
+
+    def down(ids):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(tasks.deliver_fan_out, "delay", down)
+    services.deliveries_enqueue([1, 2, 3, 4, 5])
+    assert "Broker unavailable (Connection refused); 5 deliveries stay pending for the reaper." in caplog.text
