@@ -165,6 +165,9 @@ def daily_digest_email(delivery: Delivery) -> EmailMultiAlternatives:
             "working_days_left": working_days_between(delivery.scheduled_for, row.action.due_date),
         }
         for row in bundled
+        # An action deleted since the sweep leaves its row behind (the ledger's links are not database
+        # constraints): it has nothing left to remind anyone of.
+        if row.action is not None
     ]
     return render_email(delivery, "daily_digest", {"items": items, "day": delivery.scheduled_for})
 

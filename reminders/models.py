@@ -141,8 +141,22 @@ class Delivery(models.Model):
         # The action was completed or cancelled before its reminder went out: nothing to send.
         NOT_NEEDED = "not_needed", "Not needed"
 
+    # The ledger's links to actions, users and meetings are not enforced by the database (db_constraint=False).
+    # A foreign key checks each inserted row on its own, and for the daily sweep's thousands of rows those checks
+    # cost as much as selecting the reminders in the first place (bench/README.md, "Findings"). Deleting an
+    # action, user or meeting through Django still deletes its ledger rows (on_delete=CASCADE is Django's
+    # work), the sweep takes its ids from live rows in the same statement, and a worker settles a row whose
+    # action, recipient or meeting has gone anyway as "not needed" rather than sending it.
+    #
+    # Lookups by action use the unique constraint's index, which starts with it (see Meta.constraints).
     action = models.ForeignKey(
-        "actions.Action", on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+        "actions.Action",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        db_index=False,
+        db_constraint=False,
     )
     # The board meeting a board pack is for; empty for every other kind. The ledger key is still the
     # period key (the meeting's id), as for digests; this link serves the email, the log and access.
@@ -154,11 +168,16 @@ class Delivery(models.Model):
         blank=True,
         related_name="deliveries",
         db_index=False,
+        db_constraint=False,
     )
     # Lookups by recipient use the (recipient, scheduled_for) index below; a second index on the column alone
     # would only slow the sweep's inserts.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     # Which occurrence this is: the day of a reminder, the due date an escalation is about, the action's
@@ -182,13 +201,12 @@ class Delivery(models.Model):
         ordering = ["-scheduled_for", "-pk"]
         verbose_name_plural = "deliveries"
         constraints = [
-            # Digests have no action; COALESCE makes their NULL action count as one value for uniqueness.
+            # Digests have no action: NULLS NOT DISTINCT (PostgreSQL 15) makes their empty action count as one
+            # value for uniqueness. The index also serves every lookup by action.
             models.UniqueConstraint(
-                Coalesce("action", Value(0)),
-                "recipient",
-                "kind",
-                "period_key",
+                fields=["action", "recipient", "kind", "period_key"],
                 name="delivery_once_per_period",
+                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=Q(action__isnull=False) | Q(kind__in=["daily_digest", "weekly_digest", "board_pack"]),

@@ -213,7 +213,7 @@ def due_reminders_statement(day: date, default: Policy, overrides: dict[int, Pol
         WHERE a.status = ANY(%s) AND a.due_date = ANY(%s::date[])
           AND NOT (rule.kind = ANY(%s) AND EXISTS (
               SELECT 1 FROM {Delivery._meta.db_table} d
-              WHERE COALESCE(d.action_id, 0) = a.id AND d.kind = rule.kind AND d.period_key = rule.period_key
+              WHERE d.action_id = a.id AND d.kind = rule.kind AND d.period_key = rule.period_key
           ))
         ORDER BY a.id, rule.position
     """  # noqa: S608 - table names from the models; every value is a parameter
@@ -708,6 +708,7 @@ def delivery_send_batch(*, delivery_ids, notify_client=None) -> dict[int, SendRe
     rows = Delivery.objects.select_related(
         "recipient", "action__plan__area", "action__lead_officer", "action__lead_organisation", "meeting__area"
     ).in_bulk(ids)
+    _settle_without_recipient([pk for pk in ids if pk not in rows])
     results: dict[int, SendResult] = {}
     mail_connection = None if (settings.NOTIFY_API_KEY or notify_client is not None) else get_connection()
     settle = _SettleWithNextClaim()
@@ -733,11 +734,20 @@ def delivery_send_batch(*, delivery_ids, notify_client=None) -> dict[int, SendRe
     return results
 
 
-def _send_claimed(delivery: Delivery, claimed_at, notify_client, mail_connection, settle) -> SendResult:
-    if delivery.kind in DEADLINE_KINDS and not delivery.action.is_open:
-        settle(
-            delivery.pk, claimed_at, status=Status.NOT_NEEDED, last_error="The action was closed before this was sent."
+def _settle_without_recipient(ids: list[int]) -> None:
+    """Rows that did not load with their recipient: the row was deleted, or its recipient was, after the row was
+    written (the ledger's links are not database constraints; see Delivery). Nothing can be sent, so a pending
+    one is settled as not needed and the reaper stops waking workers for it."""
+    if ids:
+        Delivery.objects.filter(pk__in=ids, status=Status.PENDING).update(
+            status=Status.NOT_NEEDED, last_error="The recipient was deleted before this was sent."
         )
+
+
+def _send_claimed(delivery: Delivery, claimed_at, notify_client, mail_connection, settle) -> SendResult:
+    gone = _what_has_gone(delivery)
+    if gone:
+        settle(delivery.pk, claimed_at, status=Status.NOT_NEEDED, last_error=f"The {gone} before this was sent.")
         return SendResult(Outcome.NOT_NEEDED)
     try:
         provider_id = emails.delivery_email_send(delivery, notify_client=notify_client, connection=mail_connection)
@@ -756,6 +766,18 @@ def _send_claimed(delivery: Delivery, claimed_at, notify_client, mail_connection
         provider_id=provider_id or "",
     )
     return SendResult(Outcome.SENT)
+
+
+def _what_has_gone(delivery: Delivery) -> str | None:
+    """Why the email is no longer needed, or None: its action was closed, or its action or meeting deleted since
+    the row was written."""
+    if delivery.action_id and delivery.action is None:
+        return "action was deleted"
+    if delivery.meeting_id and delivery.meeting is None:
+        return "board meeting was deleted"
+    if delivery.kind in DEADLINE_KINDS and not delivery.action.is_open:
+        return "action was closed"
+    return None
 
 
 def _close_quietly(mail_connection) -> None:

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.core import mail
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from actions import services as action_services
@@ -360,3 +361,57 @@ def test_a_fan_out_with_the_broker_down_leaves_the_rows_pending_with_a_warning(s
     monkeypatch.setattr(tasks.deliver_fan_out, "delay", down)
     services.deliveries_enqueue([1, 2, 3, 4, 5])
     assert "Broker unavailable (Connection refused); 5 deliveries stay pending for the reaper." in caplog.text
+
+
+def _delete_bypassing_django(model, pk) -> None:
+    """Delete a row the way only a concurrent transaction or a hand-written statement could: without Django's
+    cascade to the ledger, whose links the database does not enforce."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id = %s", [pk])  # noqa: S608 - from the model
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_row_whose_action_was_deleted_after_the_sweep_is_not_needed_and_not_sent(delivery):
+    _delete_bypassing_django(type(delivery.action), delivery.action_id)
+    assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.NOT_NEEDED
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == (Status.NOT_NEEDED, "The action was deleted before this was sent.")
+    assert mail.outbox == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_row_whose_recipient_was_deleted_after_the_sweep_is_settled_so_the_reaper_stops_waking_workers(delivery):
+    manager = f.UserFactory(username="copied.manager")
+    row = Delivery.objects.create(
+        action=delivery.action,
+        recipient=manager,
+        kind=Kind.ESCALATION_MANAGERS,
+        period_key="due:2026-02-27",
+        scheduled_for=dt.date(2026, 3, 2),
+    )
+    _delete_bypassing_django(type(manager), manager.pk)
+    assert services.delivery_send(delivery_id=row.pk).outcome == services.Outcome.SKIPPED
+    row.refresh_from_db()
+    assert (row.status, row.last_error) == (Status.NOT_NEEDED, "The recipient was deleted before this was sent.")
+    assert mail.outbox == []
+
+
+def test_deleting_an_action_or_a_user_through_django_still_deletes_their_ledger_rows(delivery):
+    other = Delivery.objects.create(
+        action=None,
+        recipient=delivery.recipient,
+        kind=Kind.DAILY_DIGEST,
+        period_key="2026-03-02",
+        scheduled_for=dt.date(2026, 3, 2),
+    )
+    delivery.action.delete()
+    assert not Delivery.objects.filter(pk=delivery.pk).exists()
+    other.recipient.delete()
+    assert not Delivery.objects.exists()
+
+
+def test_the_ledger_key_is_unique_for_digests_without_an_action_too(delivery):
+    fields = {"recipient": delivery.recipient, "kind": Kind.DAILY_DIGEST, "period_key": "2026-03-02"}
+    Delivery.objects.create(action=None, scheduled_for=dt.date(2026, 3, 2), **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(action=None, scheduled_for=dt.date(2026, 3, 2), **fields)

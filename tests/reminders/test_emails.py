@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 
 from actions import services as action_services
 from actions.models import Action
@@ -107,6 +108,30 @@ def test_daily_digest_lists_the_days_bundled_reminders(world, action):
     assert message.subject == "Your reminders for Monday 2 March 2026: 2 actions"
     assert "Northshire 2.3 Clear the EHC" in message.body
     assert "Northshire 1.1 Publish the local offer" in message.body
+
+
+@pytest.mark.django_db
+def test_daily_digest_leaves_out_an_action_deleted_since_the_sweep(world, action):
+    gone = f.ActionFactory(
+        plan=action.plan, reference="1.1", title="Publish the local offer", lead_officer=world.officer
+    )
+    for each in (action, gone):
+        Delivery.objects.create(
+            action=each,
+            recipient=world.officer,
+            kind=Kind.DUE_SOON,
+            period_key="p",
+            scheduled_for=DAY,
+            status=Status.IN_DIGEST,
+        )
+    with connection.cursor() as cursor:
+        # As a concurrent deletion would: after the sweep wrote the row, without Django's cascade to the ledger.
+        cursor.execute("DELETE FROM actions_action WHERE id = %s", [gone.pk])
+    digest = Delivery.objects.create(recipient=world.officer, kind=Kind.DAILY_DIGEST, period_key="d", scheduled_for=DAY)
+    message = emails.delivery_email(digest)
+    assert "Northshire 2.3 Clear the EHC" in message.body
+    assert "Publish the local offer" not in message.body
+    assert message.subject == "Your reminders for Monday 2 March 2026: 1 action"
 
 
 @pytest.mark.django_db
