@@ -115,9 +115,15 @@ def start(name: str, args: list[str]) -> subprocess.Popen:
 
 
 def stop(processes: dict[str, subprocess.Popen]) -> None:
-    for process in processes.values():
+    for name, process in processes.items():
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            if name == "web":
+                # runserver's auto-reloader serves from a child process, so the whole group is signalled.
+                os.killpg(process.pid, signal.SIGTERM)
+            else:
+                # Celery stops its own pool processes. Signalled directly as well, they die under it and its warm
+                # shutdown waits for them until the deadline below kills it.
+                process.terminate()
     deadline = time.monotonic() + 15
     for name, process in processes.items():
         try:
