@@ -178,23 +178,15 @@ def historical(model: type[models.Model]) -> type[models.Model]:
 
 
 def copy_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert plain rows (attname -> value; a model instance stands for its key) as fast as the database allows.
-
-    PostgreSQL gets COPY, several times quicker than INSERT for the large tables (updates, history); other
-    databases get bulk_create.
-    """
+    """Insert plain rows (attname -> value; a model instance stands for its key) as fast as the database allows:
+    COPY, several times quicker than INSERT for the large tables (updates, history)."""
     columns = list(rows[0])
     resolved = [[value.pk if isinstance(value, models.Model) else value for value in row.values()] for row in rows]
-    if connection.vendor == "postgresql":
-        names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for values in resolved:
-                copy.write_row(values)
-    else:
-        model.objects.bulk_create(
-            [model(**dict(zip(columns, values, strict=True))) for values in resolved], batch_size=BATCH_SIZE
-        )
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for values in resolved:
+            copy.write_row(values)
 
 
 @dataclass
@@ -275,9 +267,8 @@ class Generator:
         """Refresh PostgreSQL's planner statistics, as after any bulk load: tables filled by COPY have none until
         autovacuum gets round to them, and without them the planner guesses row counts and picks sequential
         scans (the national overview's history lookups took 127 ms instead of 40)."""
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def national(self) -> None:
         self.dfe = self.queue(Organisation(name="Scale: Department for Education", kind=Organisation.Kind.DFE))

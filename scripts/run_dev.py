@@ -1,6 +1,8 @@
 """`make run`: prepare the database and demo data, then run the web server, a Celery worker and beat together.
 
-Ctrl-C (or any one of the three stopping) stops all of them, so nothing is left running in the background.
+The database is PostgreSQL 15 or later (DATABASE_URL; by default the local server's `send_tracker` database, which
+is created if it is missing). Ctrl-C (or any one of the three stopping) stops all of them, so nothing is left
+running in the background.
 """
 
 from __future__ import annotations
@@ -12,7 +14,12 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+
 ROOT = Path(__file__).resolve().parent.parent
+# `python scripts/run_dev.py` puts scripts/ on the module path, not the project the settings are read from.
+sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 ADDRESS = os.environ.get("RUN_ADDRESS", "127.0.0.1:8000")
 
@@ -27,6 +34,67 @@ DEMO_LOGINS = [
     ("adviser.nhse", "NHS England SEND adviser"),
     ("admin", "administrator"),
 ]
+
+MINIMUM_POSTGRES = 15
+# Keys of a DATABASES entry's OPTIONS that are Django's own; the others (sslmode, service…) are libpq's.
+DJANGO_ONLY_OPTIONS = {"isolation_level", "server_side_binding", "assume_role", "pool"}
+
+
+class ServerProblem(Exception):
+    """The PostgreSQL server cannot be used: it does not answer, refuses us, or is too old."""
+
+
+def database_settings() -> dict:
+    """The database Django will use: DATABASE_URL from the environment or .env, or the settings' default."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_tracker.settings")
+    from django.conf import settings
+
+    return settings.DATABASES["default"]
+
+
+def server_address(database: dict) -> str:
+    """The database as a URL to show people, without its password."""
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{database.get('USER') or ''}@{host}:{port}/{database['NAME']}"
+
+
+def connect_to_server(database: dict) -> psycopg.Connection:
+    """Connect to the server's `postgres` database, which always exists, as the user in the settings."""
+    options = {k: v for k, v in (database.get("OPTIONS") or {}).items() if k not in DJANGO_ONLY_OPTIONS}
+    params = {k: database.get(k.upper()) for k in ("host", "port", "user", "password")}
+    try:
+        connection = psycopg.connect(
+            dbname="postgres",
+            connect_timeout=5,
+            autocommit=True,
+            **{k: v for k, v in params.items() if v},
+            **options,
+        )
+    except psycopg.Error as exc:
+        # libpq's message runs over several lines and repeats the address; its last clause says what went wrong.
+        first_line = (str(exc).splitlines() or [exc.__class__.__name__])[0]
+        raise ServerProblem(first_line.rsplit(": ", 1)[-1].strip()) from None
+    version = connection.info.server_version // 10000
+    if version < MINIMUM_POSTGRES:
+        connection.close()
+        raise ServerProblem(f"the server runs PostgreSQL {version}")
+    return connection
+
+
+def prepare_database(database: dict) -> bool:
+    """Create the database if it does not exist yet; True when it was created."""
+    name = database["NAME"]
+    with connect_to_server(database) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        try:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.errors.DuplicateDatabase:
+            return False  # another `make run` created it a moment ago
+        except psycopg.Error as exc:
+            raise ServerProblem(f"could not create the database: {str(exc).strip()}") from None
+    return True
 
 
 def manage(*args: str) -> None:
@@ -47,9 +115,15 @@ def start(name: str, args: list[str]) -> subprocess.Popen:
 
 
 def stop(processes: dict[str, subprocess.Popen]) -> None:
-    for process in processes.values():
+    for name, process in processes.items():
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            if name == "web":
+                # runserver's auto-reloader serves from a child process, so the whole group is signalled.
+                os.killpg(process.pid, signal.SIGTERM)
+            else:
+                # Celery stops its own pool processes. Signalled directly as well, they die under it and its warm
+                # shutdown waits for them until the deadline below kills it.
+                process.terminate()
     deadline = time.monotonic() + 15
     for name, process in processes.items():
         try:
@@ -70,6 +144,24 @@ def banner() -> None:
 
 
 def main() -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        database = database_settings()
+    except ImproperlyConfigured as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if prepare_database(database):
+            print(f"Created the database {server_address(database)}.", flush=True)
+    except ServerProblem as exc:
+        print(
+            f"Cannot use PostgreSQL at {server_address(database)} ({exc}): `make run` needs PostgreSQL "
+            f"{MINIMUM_POSTGRES} or later. Start it, or set DATABASE_URL to a server you can use, e.g. "
+            "DATABASE_URL=postgres://user:password@host:5432/send_tracker make run (or put it in .env).",
+            file=sys.stderr,
+        )
+        return 1
     prepare()
     celery = [PYTHON, "-m", "celery", "-A", "send_tracker"]
     processes = {

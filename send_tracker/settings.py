@@ -155,18 +155,23 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite under var/ by default so `make run` needs no server; PostgreSQL in CI and production.
-_database_url = env_url(
-    "DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}", ("postgres", "postgresql", "pgsql", "sqlite")
-)
+# Database: PostgreSQL 15 or later, nothing else (the queries use arrays, unnest and ArraySubquery). The default is
+# the local server every development machine runs, with trust authentication; `make run` creates the database.
+_database_url = env.str("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/send_tracker").strip()
+# Only the scheme is echoed back: the rest of the URL may hold a password.
+_database_scheme = urlsplit(_database_url).scheme
+if _database_scheme not in ("postgres", "postgresql", "pgsql"):
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must point at PostgreSQL (got a {_database_scheme or 'scheme-less'} URL): SEND Tracker needs "
+        "PostgreSQL 15 or later. Set DATABASE_URL=postgres://user:password@host:5432/database in the environment "
+        "or in .env."
+    )
 try:
     DATABASES = {"default": env.db_url_config(_database_url)}
 except (ImproperlyConfigured, KeyError, ValueError) as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL SEND Tracker understands: {exc}") from None
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -224,8 +229,8 @@ else:
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-password")
 
-# Celery. With no REDIS_URL, kombu's filesystem transport under var/ needs no server, so `make run` works
-# alone. Settings: https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# Celery. With no REDIS_URL, kombu's filesystem transport under var/ needs no server, so `make run` needs no
+# Redis. Settings: https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # The delivery ledger (reminders.models.Delivery) is the truth about what is owed; the broker only carries
 # wake-up calls, so every setting below aims at "a crash redelivers, a redelivery is harmless".
 REDIS_URL = env.str("REDIS_URL", default="")

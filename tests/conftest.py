@@ -10,8 +10,29 @@ from accounts.models import Membership
 from inspections.models import Organisation
 
 from . import factories as f
+from .services import postgres_problem
 
 Role = Membership.Role
+
+
+def uses_postgres(item: pytest.Item) -> bool:
+    # pytest-django's database fixtures all build on django_db_setup; the django_db marker asks for them only
+    # when the test runs, so it is looked for too.
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("postgres") is not None
+        or "django_db_setup" in getattr(item, "fixturenames", ())
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop with one clear message, in CI and on a laptop alike, when the tests chosen need PostgreSQL and no
+    server answers: SEND Tracker cannot run without it, and one connection error per test would bury the cause."""
+    if session.config.option.collectonly or not any(uses_postgres(item) for item in session.items):
+        return
+    problem = postgres_problem()
+    if problem:
+        pytest.exit(problem, returncode=pytest.ExitCode.TESTS_FAILED)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,10 @@
-"""Real services the integration tests need: PostgreSQL, Redis and Chromium.
+"""Real services the tests need: PostgreSQL, Redis and Chromium.
 
-Outside CI a missing service skips the tests that need it, so a newcomer can run the suite on a laptop. With `CI`
-set, a missing service fails those tests instead: a CI run that silently skipped them would prove nothing.
+Every test that uses the database needs PostgreSQL 15 or later, as SEND Tracker itself does: without a server
+answering at DATABASE_URL the run stops before the first test with one message saying so (tests/conftest.py),
+rather than erroring in every one of them. Redis and Chromium are needed only by a few integration tests: outside
+CI a missing one skips those tests, so a newcomer can run the suite on a laptop. With `CI` set, a missing service
+fails those tests instead: a CI run that silently skipped them would prove nothing.
 """
 
 from __future__ import annotations
@@ -49,11 +52,22 @@ def require_redis() -> str:
     return url
 
 
-def require_postgres() -> None:
-    from django.db import connection
+def postgres_problem() -> str | None:
+    """Why the PostgreSQL server in the settings cannot be used by the tests, or None when it can."""
+    from django.conf import settings
 
-    if connection.vendor != "postgresql":
-        missing("this test needs PostgreSQL: set DATABASE_URL=postgres://…")
+    from scripts.run_dev import MINIMUM_POSTGRES, ServerProblem, connect_to_server, server_address
+
+    database = settings.DATABASES["default"]
+    try:
+        connect_to_server(database).close()
+    except ServerProblem as exc:
+        return (
+            f"Cannot use PostgreSQL at {server_address(database)} ({exc}): the tests that use the database need "
+            f"PostgreSQL {MINIMUM_POSTGRES} or later. Start it, or set DATABASE_URL to a server you can use, e.g. "
+            "DATABASE_URL=postgres://user:password@host:5432/send_tracker."
+        )
+    return None
 
 
 def require_chromium() -> str:

@@ -12,13 +12,11 @@ from django.db import connection
 
 from scripts.restore_drill import Report
 from tests import factories as f
-from tests.services import require_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_drill_restores_the_database_and_evidence_files_and_finds_every_row(transactional_db, tmp_path):
-    require_postgres()
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         pytest.fail("the restore drill needs PostgreSQL's client programs (pg_dump, pg_restore) on the PATH")
     for _ in range(3):

@@ -78,8 +78,40 @@ def test_malformed_value_stops_start_up_naming_the_variable(variable, value):
     assert "Traceback" not in result.stderr
 
 
-def test_production_configuration_starts(tmp_path):
-    result = run_check(DEBUG="false", SECRET_KEY="x" * 50, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+@pytest.mark.parametrize("url", ["sqlite:///var/db.sqlite3", "mysql://send:secret@db.example/send_tracker"])
+def test_a_database_other_than_postgresql_is_refused_saying_what_is_needed(url):
+    result = run_check(DEBUG="true", DATABASE_URL=url)
+    assert result.returncode != 0
+    assert result.stderr.startswith("Configuration error: DATABASE_URL must point at PostgreSQL")
+    assert "SEND Tracker needs PostgreSQL 15 or later" in result.stderr
+    assert "Set DATABASE_URL=postgres://user:password@host:5432/database" in result.stderr
+    # The URL may carry a password, so only its scheme is repeated.
+    assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_default_database_is_send_tracker_on_the_local_postgresql_server():
+    environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    show = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['HOST'], d['PORT'], d['USER'], d['NAME'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=ROOT,
+        env={**environment, "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "send_tracker.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "127.0.0.1", "5432", "postgres", "send_tracker"]
+
+
+def test_production_configuration_starts():
+    result = run_check(
+        DEBUG="false", SECRET_KEY="x" * 50, DATABASE_URL="postgres://send_tracker:secret@db.example:5432/send_tracker"
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -16,5 +16,4 @@ def test_action_history_is_indexed_by_action_then_newest_first():
     index = constraints["hist_action_id_date_idx"]
     assert index["index"] is True
     assert index["columns"] == ["id", "history_date", "history_id"]
-    if connection.vendor == "postgresql":
-        assert index["orders"] == ["ASC", "DESC", "DESC"]
+    assert index["orders"] == ["ASC", "DESC", "DESC"]

@@ -7,7 +7,7 @@ import os
 import pytest
 from django.db import connection
 
-from tests.services import require_postgres, require_redis
+from tests.services import require_redis
 
 from .harness import Processes, RedisServer, SmtpServer
 
@@ -50,7 +50,6 @@ test_database_url.__test__ = False  # type: ignore[attr-defined]
 
 @pytest.fixture
 def processes(transactional_db, redis_server, smtp):
-    require_postgres()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "send_tracker.settings",

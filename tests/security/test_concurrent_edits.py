@@ -18,7 +18,6 @@ from django.db import close_old_connections, connection
 from actions.models import Action
 from actions.services import StaleVersion, action_update
 from tests import factories as f
-from tests.services import require_postgres
 
 PAIRS = 1_000
 TIME_LIMIT_SECONDS = 300
@@ -46,7 +45,6 @@ def edit(action_id: int, user, version: int, writer: str, number: int) -> str:
 
 @pytest.mark.postgres
 def test_a_thousand_pairs_of_simultaneous_edits_lose_no_update(transactional_db, world, capsys):
-    require_postgres()
     action = f.ActionFactory(plan__area=world.area, lead_organisation=world.council)
     start_version = action.version
     history_before = action.history.count()
