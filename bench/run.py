@@ -667,6 +667,18 @@ def run_sweep(environment: Environment, day: date, enqueue: bool = True) -> dict
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def settle_after_backlog() -> None:
+    """Vacuum and analyse the ledger the backlog sweep has just filled, as autovacuum would have done in the
+    months the backlog stands for. Otherwise autovacuum starts on it during the measured sweep, and the floor
+    and the sweep are planned without statistics for the ledger they consult."""
+    from django.db import connection
+
+    from reminders.models import Delivery
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {Delivery._meta.db_table}")
+
+
 def purge_queue(environment: Environment) -> None:
     subprocess.run(
         [sys.executable, "-m", "celery", "-A", "send_tracker", "purge", "-f"],
@@ -916,6 +928,7 @@ def main(argv: list[str]) -> int:
             # The day before settles the backlog of escalations for long-overdue actions, as months of daily
             # sweeps would have (without publishing its messages); the measured sweep is then an ordinary day's.
             backlog = run_sweep(environment, previous_working_day(day), enqueue=False)
+            settle_after_backlog()
             sweep = run_sweep(environment, day)
             sweep["ratio"] = ratio(sweep["seconds"], sweep["floor_seconds"])
             sweep["seed_seconds"] = round(sweep_seed, 1)
