@@ -884,6 +884,10 @@ def main(argv: list[str]) -> int:
     }
 
     small_queries: dict[str, int | None] = {}
+    if phases & {"pages", "load"}:
+        # Before any server starts: with DEBUG off, pages need the collected static files' manifest (a fresh
+        # clone has none, and every page would answer 500).
+        manage(environment, "collectstatic", "--no-input", "-v0")
     if "pages" in phases:
         log(f"query counts on a small data set ({SMALL})")
         small_queries = small_page_queries(environment, sizes)
@@ -892,7 +896,6 @@ def main(argv: list[str]) -> int:
     if phases & {"pages", "load"}:
         log(f"data: {sizes.areas} areas x {sizes.actions_per_area} actions x {sizes.updates_per_action} updates")
         seed_seconds = build_data(environment, sizes.areas, sizes.actions_per_area, sizes.updates_per_action, False)
-        manage(environment, "collectstatic", "--no-input", "-v0")
         from actions.models import Action, ProgressUpdate
 
         results["data"] = {
