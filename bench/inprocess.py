@@ -50,6 +50,7 @@ def main(argv: list[str]) -> None:
     admin = client_for(scale.ADMIN_USERNAME)
     adviser = client_for(scale.adviser_username("dfe", 0))
     officer = client_for(scale.username(1, "officer1"))
+    chair = client_for(scale.username(1, "chair"))
     area = LocalArea.objects.get(slug=scale.area_slug(1))
     pages = {
         "ours_admin_100": (admin, "/actions/?per_page=100"),
@@ -58,6 +59,8 @@ def main(argv: list[str]) -> None:
         "adviser_area_overdue": (adviser, f"/actions/?area={area.pk}&overdue=on"),
         "my_actions": (officer, "/my-actions/"),
         "api_adviser": (adviser, "/api/v1/actions/"),
+        "area_dashboard": (chair, f"/areas/{area.slug}/dashboard/"),
+        "national_overview": (admin, "/national/"),
     }
 
     def get(name: str) -> tuple[float, int, int]:
