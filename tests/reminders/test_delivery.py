@@ -9,13 +9,14 @@ import pytest
 import time_machine
 from billiard.exceptions import SoftTimeLimitExceeded
 from django.core import mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions import services as action_services
 from reminders import emails, services
 from reminders.models import Delivery, Kind
 from tests import factories as f
+from tests.reminders.orphans import delete_bypassing_django
 
 Status = Delivery.Status
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -363,16 +364,9 @@ def test_a_fan_out_with_the_broker_down_leaves_the_rows_pending_with_a_warning(s
     assert "Broker unavailable (Connection refused); 5 deliveries stay pending for the reaper." in caplog.text
 
 
-def _delete_bypassing_django(model, pk) -> None:
-    """Delete a row the way only a concurrent transaction or a hand-written statement could: without Django's
-    cascade to the ledger, whose links the database does not enforce."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id = %s", [pk])  # noqa: S608 - from the model
-
-
 @time_machine.travel(NOW, tick=False)
 def test_a_row_whose_action_was_deleted_after_the_sweep_is_not_needed_and_not_sent(delivery):
-    _delete_bypassing_django(type(delivery.action), delivery.action_id)
+    delete_bypassing_django(type(delivery.action), delivery.action_id)
     assert services.delivery_send(delivery_id=delivery.pk).outcome == services.Outcome.NOT_NEEDED
     delivery.refresh_from_db()
     assert (delivery.status, delivery.last_error) == (Status.NOT_NEEDED, "The action was deleted before this was sent.")
@@ -389,7 +383,7 @@ def test_a_row_whose_recipient_was_deleted_after_the_sweep_is_settled_so_the_rea
         period_key="due:2026-02-27",
         scheduled_for=dt.date(2026, 3, 2),
     )
-    _delete_bypassing_django(type(manager), manager.pk)
+    delete_bypassing_django(type(manager), manager.pk)
     assert services.delivery_send(delivery_id=row.pk).outcome == services.Outcome.SKIPPED
     row.refresh_from_db()
     assert (row.status, row.last_error) == (Status.NOT_NEEDED, "The recipient was deleted before this was sent.")

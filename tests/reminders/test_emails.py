@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 
 from actions import services as action_services
 from actions.models import Action
 from reminders import emails, services
 from reminders.models import Delivery, Kind
 from tests import factories as f
+from tests.reminders.orphans import delete_bypassing_django
 
 Status = Delivery.Status
 DAY = dt.date(2026, 3, 2)
@@ -124,9 +124,8 @@ def test_daily_digest_leaves_out_an_action_deleted_since_the_sweep(world, action
             scheduled_for=DAY,
             status=Status.IN_DIGEST,
         )
-    with connection.cursor() as cursor:
-        # As a concurrent deletion would: after the sweep wrote the row, without Django's cascade to the ledger.
-        cursor.execute("DELETE FROM actions_action WHERE id = %s", [gone.pk])
+    # As a concurrent deletion would: after the sweep wrote the row.
+    delete_bypassing_django(type(gone), gone.pk)
     digest = Delivery.objects.create(recipient=world.officer, kind=Kind.DAILY_DIGEST, period_key="d", scheduled_for=DAY)
     message = emails.delivery_email(digest)
     assert "Northshire 2.3 Clear the EHC" in message.body
