@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.template.defaultfilters import floatformat
 
 from dashboards import charts
-from dashboards.templatetags.dashboard_charts import coordinate
+from dashboards.templatetags.dashboard_charts import bar_segments, coordinate, line_markers
 
 
 def test_axis_tops_are_round_numbers():
@@ -57,3 +57,21 @@ def test_chart_coordinates_are_written_as_floatformat_writes_them():
     values = [0, -0.04, 0.05, 0.25, 12.25, 12.35, 2.675, 99.95, 583.999, 640, 1 / 3, 236.0 - 236.0 * 7 / 9]
     values += [i * 0.37 for i in range(-20, 2000)]
     assert [coordinate(v) for v in values] == [floatformat(v, 1) for v in values]
+
+
+def test_chart_marks_escape_names_and_labels():
+    chart = charts.line_chart(
+        id="k",
+        title="",
+        summary="",
+        x_labels=["<b>2024</b>"],
+        series=[('Area "A" <script>', [Decimal("45.50")], "#1d70b8", "", "square")],
+    )
+    [series] = chart.series
+    markup = line_markers(series)
+    assert "<script>" not in markup and "<b>" not in markup
+    assert "<title>Area &quot;A&quot; &lt;script&gt;, &lt;b&gt;2024&lt;/b&gt;: 45.50</title>" in markup
+    bars = charts.stacked_bars(
+        id="s", title="", summary="", rows=[("A", {"red": 3})], labels={"red": "<i>Red</i>"}, colours={"red": "#b3261e"}
+    )
+    assert "<title>&lt;i&gt;Red&lt;/i&gt;: 3</title>" in bar_segments(bars.bars[0])
