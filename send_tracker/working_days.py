@@ -19,6 +19,13 @@ def _bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
+def load_bank_holidays(years: range) -> None:
+    """Read these years' bank holidays now. The holidays library's first use imports every country's calendar,
+    about 150 ms, which a web worker does while it starts rather than in someone's first request."""
+    for year in years:
+        _bank_holidays(year)
+
+
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 

@@ -118,3 +118,22 @@ def test_production_configuration_starts():
 def test_time_zone_is_london_and_aware(settings):
     assert settings.TIME_ZONE == "Europe/London"
     assert settings.USE_TZ is True
+
+
+def test_a_web_worker_prepares_its_first_requests_while_it_starts():
+    # What a worker would otherwise do in someone's first request: the URL names, the bank holidays, the templates.
+    probe = (
+        "import gc, send_tracker.wsgi\n"
+        "from django.template import engines\n"
+        "from send_tracker.working_days import _bank_holidays\n"
+        "[loader] = engines['django'].engine.template_loaders\n"
+        "print(_bank_holidays.cache_info().currsize, len(loader.get_template_cache), gc.get_freeze_count() > 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    years, templates, frozen = result.stdout.split()
+    assert int(years) == 5
+    assert int(templates) >= len(list((ROOT / "templates").rglob("*.html")))
+    assert frozen == "True"
