@@ -143,8 +143,16 @@ def banner() -> None:
     print(f"Emails go to {mail}. Press Ctrl-C to stop everything.\n", flush=True)
 
 
+def stop_on_sigterm(signum, frame) -> None:
+    # `kill`, a terminal closing or a service manager stops `make run` as Ctrl-C does: the children stop with it
+    # rather than being left running without their parent.
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     from django.core.exceptions import ImproperlyConfigured
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
 
     try:
         database = database_settings()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -74,3 +75,36 @@ def test_make_run_refuses_sqlite_before_doing_anything():
     assert result.stdout == ""
     assert result.stderr.startswith("Configuration error: DATABASE_URL must point at PostgreSQL")
     assert "Traceback" not in result.stderr
+
+
+def test_sigterm_stops_make_run_and_everything_it_started(tmp_path):
+    # The real main loop and stop(), with sleeping stand-ins for the web server, worker and beat (no database).
+    pids = tmp_path / "pids"
+    harness = (
+        "import subprocess, sys\n"
+        "from scripts import run_dev\n"
+        "real_start = run_dev.start\n"
+        "def start(name, args):\n"
+        "    process = real_start(name, [sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"    open({str(pids)!r}, 'a').write(f'{{process.pid}}\\n')\n"
+        "    return process\n"
+        "run_dev.start = start\n"
+        "run_dev.database_settings = lambda: {}\n"
+        "run_dev.prepare_database = lambda database: False\n"
+        "run_dev.prepare = lambda: None\n"
+        "sys.exit(run_dev.main())\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", harness], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        for line in parent.stdout:
+            if "Press Ctrl-C" in line:
+                break
+        children = [int(pid) for pid in pids.read_text().split()]
+        assert len(children) == 3
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=20) == 0
+    finally:
+        parent.kill()
+    for pid in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
