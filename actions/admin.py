@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -21,6 +22,8 @@ class PlanDeadlineRuleAdmin(admin.ModelAdmin):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(SimpleHistoryAdmin):
+    # Links to the published report or plan: a link typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "area", "kind", "status", "submission_due", "accepted_on"]
     list_filter = ["kind", "status", "area"]
     raw_id_fields = ["inspection"]

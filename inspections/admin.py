@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AreaPartner, BoardMeeting, Finding, Inspection, LocalArea, Organisation
@@ -39,6 +40,8 @@ class FindingInline(admin.StackedInline):
 
 @admin.register(Inspection)
 class InspectionAdmin(SimpleHistoryAdmin):
+    # Links to the published report or plan: a link typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["area", "framework", "kind", "onsite_start", "published_on", "outcome"]
     list_filter = ["framework", "kind", "outcome", "area"]
     raw_id_fields = ["follows"]
