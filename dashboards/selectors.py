@@ -236,7 +236,7 @@ def finding_progress(plan: ActionPlan) -> list[FindingProgress]:
                 status_counts={s: statuses[s] for s in STATUS_ORDER},
                 rag_counts={r: rags[r] for r in RAG_ORDER},
                 total=len(finding.plan_actions),
-                ready=sum(action["ready"] for action in finding.plan_actions),
+                ready=sum(1 for action in finding.plan_actions if action["ready"]),
                 last_judgement=_last_judgement(finding),
             )
         )
