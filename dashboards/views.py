@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -102,7 +102,8 @@ def _overview_workbook(table: AreaOverviewTable, today) -> bytes:
 def measure_value_create(request: HttpRequest, slug: str) -> HttpResponse:
     area = selectors.dashboard_area(request.user, slug)
     if not access.can_manage_area(request.user, area):
-        raise Http404("No local area matches the given query.")
+        # The area is theirs to see (dashboard_area answers 404 otherwise), so the answer is "you cannot do this".
+        raise PermissionDenied("Only the area's plan managers and administrators can record measure values.")
     measures = access.visible_measures(request.user).filter(area=area).order_by("name")
     form = MeasureValueForm(request.POST or None, measures=measures, initial={"measure": request.GET.get("measure")})
     if request.method == "POST" and form.is_valid():

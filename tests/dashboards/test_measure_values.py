@@ -87,7 +87,10 @@ def test_a_measure_of_another_area_cannot_be_chosen(client, world, measure):
 
 def test_officers_and_board_members_cannot_record_values(client, world, measure):
     for user in (world.officer, world.chair, world.adviser):
-        assert post(client, user, world.area, measure=measure.pk).status_code == 404
+        response = post(client, user, world.area, measure=measure.pk)
+        assert response.status_code == 403
+        assert "You cannot do this" in response.text
+    # Someone who cannot see the area is not told it exists.
     assert post(client, world.other_officer, world.area, measure=measure.pk).status_code == 404
     assert not MeasureValue.objects.exists()
 

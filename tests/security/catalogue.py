@@ -25,6 +25,7 @@ PAGES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], bool]] = {
     "password_reset_done": ("/accounts/password-reset/sent/", ("GET",), ("none",), False),
     "password_reset_confirm": ("/accounts/password-reset/{reset}/set-password/", ("GET",), ("none",), False),
     "password_reset_complete": ("/accounts/password-reset/done/", ("GET",), ("none",), False),
+    "account": ("/account/", ("GET",), ("none",), False),
     "area_detail": ("/areas/{slug}/", ("GET",), AREA_OBJ, False),
     "after_sign_in": ("/start/", ("GET",), ("none",), False),
     "my_actions": ("/my-actions/", ("GET",), ("none",), False),
