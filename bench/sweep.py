@@ -46,10 +46,9 @@ def warm_up(day: date) -> None:
     backend (done at worker start) and a connection to the broker in Celery's pool. A fresh process would
     otherwise charge the sweep's one publish about 70 ms for setting these up once."""
     from send_tracker.celery import app
-    from send_tracker.working_days import is_working_day
+    from send_tracker.working_days import load_bank_holidays
 
-    for year in (day.year - 1, day.year, day.year + 1):
-        is_working_day(date(year, 1, 1))
+    load_bank_holidays(range(day.year - 1, day.year + 2))
     app.finalize(auto=True)
     app.backend  # noqa: B018 - loaded on first use, as in a worker
     with app.producer_or_acquire() as producer:
